@@ -1,0 +1,1 @@
+"""Hark's runtime: audio, speech-to-text, planner, executor, text-to-speech and the CLI."""

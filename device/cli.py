@@ -1,0 +1,123 @@
+"""The `hark` command line. Every command has --help; reporting commands have --json.
+
+Exit codes: 0 = done, 1 = the turn ran but an action failed, 2 = bad input or setup
+(one line on stderr that names the fix; never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+
+from device.config import Settings
+from device.errors import HarkError
+from device.messages import Turn
+
+EXIT_FAILED_ACTION, EXIT_BAD_INPUT = 1, 2
+SAMPLE_COMMAND = "turn on the kitchen light"
+console = Console(stderr=False, highlight=False)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    given = {"home_file": getattr(args, "home", None), "threads": getattr(args, "threads", None)}
+    return Settings(**{k: v for k, v in given.items() if v is not None})
+
+
+def _pipeline(args: argparse.Namespace):
+    from device.pipeline import Pipeline
+
+    return Pipeline(_settings(args))
+
+
+def _report(turn: Turn, as_json: bool) -> int:
+    if as_json:
+        print(turn.model_dump_json(indent=2))
+    else:
+        from device.report import print_turn
+
+        print_turn(turn, console)
+    failed = [a for a in turn.actions if a.status != "done"]
+    for action in failed:
+        print(f"hark: {action.name}: {action.speech}", file=sys.stderr)
+    return EXIT_FAILED_ACTION if failed or not turn.actions else 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    return _report(_pipeline(args).say(args.text, args.out), args.json)
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    return _report(_pipeline(args).listen(args.file, args.out), args.json)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Synthesise the sample command with our own voice, then run it as a real voice turn."""
+    from device.audio import write_wav
+
+    pipeline = _pipeline(args)
+    with tempfile.TemporaryDirectory(prefix="hark-demo-") as tmp:
+        sample = Path(tmp) / "sample.wav"
+        write_wav(sample, pipeline.speak(args.text))
+        if not args.json:
+            console.print(f"[dim]Sample[/]      spoken by our TTS: {args.text!r}")
+        turn = pipeline.listen(sample, args.out)
+    code = _report(turn, args.json)
+    if not args.json:
+        console.print(f"[bold]Spoken reply[/] written to {args.out}")
+    return code
+
+
+def _turn_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, help="write the spoken reply to this WAV file")
+    parser.add_argument("--json", action="store_true", help="print the turn record as JSON")
+    parser.add_argument("--home", type=Path, help="simulated home YAML (HA fixture format)")
+    parser.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from device.cli_admin import add_admin_commands
+
+    parser = argparse.ArgumentParser(prog="hark", description="Hark: an offline voice assistant that acts.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show library log messages")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    say = commands.add_parser("say", help="run a turn from typed text", description="Run a turn from typed text.")
+    say.add_argument("text", help='what you would say, e.g. "turn off the bedroom lamp"')
+    _turn_options(say)
+    say.set_defaults(run=cmd_say)
+
+    listen = commands.add_parser("listen", help="run a turn from a WAV recording",
+                                 description="Run a whole voice turn from a WAV recording.")
+    listen.add_argument("file", type=Path, help="WAV file (any rate, mono or stereo, PCM)")
+    _turn_options(listen)
+    listen.set_defaults(run=cmd_listen)
+
+    demo = commands.add_parser("demo", help="a complete voice turn on a sample utterance",
+                               description="Speak a sample command with our TTS and run it as a voice turn.")
+    demo.add_argument("--text", default=SAMPLE_COMMAND, help=f"sample command (default: {SAMPLE_COMMAND!r})")
+    _turn_options(demo)
+    demo.set_defaults(run=cmd_demo, out=Path("reply.wav"))
+
+    add_admin_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="hark: %(message)s")
+    try:
+        return args.run(args)
+    except HarkError as exc:
+        print(f"hark: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

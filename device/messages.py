@@ -1,0 +1,74 @@
+"""The messages stages exchange, defined once (CONVENTIONS 1). A Turn prints as JSON."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Source = Literal["fast", "llm"]
+Status = Literal["done", "failed", "invalid"]
+
+
+class Transcript(BaseModel):
+    """What the STT heard."""
+
+    text: str
+    """The words, trimmed."""
+    language: str = "en"
+    """Language code the model reported."""
+    audio_seconds: float = 0.0
+    """Length of the audio transcribed."""
+
+
+class ActionCall(BaseModel):
+    """One call of a registered skill, as planned."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    """Skill name, e.g. HassTurnOn."""
+    args: dict[str, Any] = {}
+    """Arguments, validated against the skill's parameter model before running."""
+
+
+class Plan(BaseModel):
+    """The planner's output: calls in order, and which path produced them."""
+
+    calls: list[ActionCall]
+    """Calls to run in order; conversational replies are calls of Answer/Unsupported."""
+    source: Source
+    """fast = template match, llm = the constrained language model."""
+
+
+class ActionResult(BaseModel):
+    """What happened when one call ran."""
+
+    name: str
+    args: dict[str, Any]
+    status: Status
+    """done, failed (the skill said why) or invalid (arguments broke the schema)."""
+    result: dict[str, Any] = {}
+    """speech: the sentence for the user; data: what the skill reports."""
+
+    @property
+    def speech(self) -> str:
+        return self.result.get("speech", "")
+
+
+class Turn(BaseModel):
+    """One whole interaction, as recorded and printed by `--json`."""
+
+    transcript: str
+    actions: list[ActionResult] = []
+    reply: str = ""
+    source: Source | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    notes: list[str] = []
+    """Things the user should know, e.g. that the audio was resampled or cut."""
+
+
+class PipelineEvent(BaseModel):
+    """A stage reporting progress to whoever listens (CLI, TUI, audit log, benchmark)."""
+
+    type: Literal["audio-loaded", "transcript", "plan", "action", "reply", "audio-out", "error"]
+    data: dict[str, Any] = {}

@@ -1,0 +1,135 @@
+"""One voice turn: audio → transcript → plan → actions → reply → speech.
+
+The pipeline owns one process's models (each loaded once, on first use) and reports each
+stage as a PipelineEvent to the callback its caller passes in; it knows nothing of who listens.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+from device.audio import AudioChunk, SpeechInput, read_wav, write_wav
+from device.config import Settings
+from device.errors import HarkError
+from device.executor import Executor
+from device.messages import PipelineEvent, Plan, Turn
+from device.modelstore import ModelStore
+from device.planner import Planner
+from device.planner.fast import FastPlanner
+from skills.home import Home
+from skills.registry import SkillSet, load_skills
+from skills.sdk import SkillContext
+from skills.store import Store
+
+EventSink = Callable[[PipelineEvent], None]
+NOTHING_HEARD = "Sorry, I didn't catch that."
+
+
+class Pipeline:
+    """Runs turns from a WAV file or from text, with every model loaded once per process."""
+
+    def __init__(self, settings: Settings, on_event: EventSink | None = None) -> None:
+        self.settings = settings
+        self._emit = on_event or (lambda event: None)
+        self.models = ModelStore(settings.model_root)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.state_db)
+
+    @cached_property
+    def skills(self) -> SkillSet:
+        return load_skills(self.settings.skills_allow)
+
+    @cached_property
+    def home(self) -> Home:
+        return Home.load(self.settings.home_file, self.store)
+
+    @cached_property
+    def transcriber(self):
+        from device.stt import Transcriber
+
+        names = ", ".join(e.name for e in self.home.entities)
+        return Transcriber(self.models.path(self.settings.stt_model, "stt"), self.settings.threads, names)
+
+    @cached_property
+    def speaker(self):
+        from device.tts import Speaker
+
+        return Speaker(self.models.path(self.settings.tts_model, "tts"))
+
+    @cached_property
+    def planner(self) -> Planner:
+        return Planner(FastPlanner(self.skills, self.home), self._make_llm_planner)
+
+    def _make_llm_planner(self):
+        from device.llm import LanguageModel
+        from device.planner.llm import LLMPlanner
+
+        model = LanguageModel(self.models.path(self.settings.llm_model, "llm"), self.settings.threads)
+        return LLMPlanner(model, self.skills, self.home)
+
+    @cached_property
+    def executor(self) -> Executor:
+        context = SkillContext(home=self.home, store=self.store)
+        return Executor(self.skills, context, self.settings.skill_timeout_seconds)
+
+    def listen(self, wav: Path, reply_wav: Path | None = None) -> Turn:
+        """A whole turn from a recording."""
+        timings: dict[str, float] = {}
+        with _timed(timings, "audio_in"):
+            speech = read_wav(wav, self.settings.max_audio_seconds)
+        self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
+        transcript = self._transcribe(speech, timings)
+        return self._finish(transcript, timings, list(speech.notes), reply_wav)
+
+    def say(self, text: str, reply_wav: Path | None = None) -> Turn:
+        """A whole turn from typed text (no STT)."""
+        if not text.strip():
+            raise HarkError("the text is empty", 'say what to do, e.g. hark say "turn on the kitchen light"')
+        return self._finish(text.strip(), {}, [], reply_wav)
+
+    def _transcribe(self, speech: SpeechInput, timings: dict[str, float]) -> str:
+        with _timed(timings, "stt"):
+            text = self.transcriber.transcribe(speech).text
+        self._emit(PipelineEvent(type="transcript", data={"text": text}))
+        return text
+
+    def _finish(self, text: str, timings: dict[str, float], notes: list[str], reply_wav: Path | None) -> Turn:
+        turn = Turn(transcript=text, timings_ms=timings, notes=notes)
+        if text:
+            self._act(turn)
+        else:
+            turn.reply = NOTHING_HEARD
+        self._emit(PipelineEvent(type="reply", data={"text": turn.reply}))
+        if reply_wav is not None:
+            with _timed(turn.timings_ms, "tts"):
+                seconds = write_wav(reply_wav, self.speak(turn.reply))
+            self._emit(PipelineEvent(type="audio-out", data={"path": str(reply_wav), "seconds": seconds}))
+        return turn
+
+    def _act(self, turn: Turn) -> None:
+        with _timed(turn.timings_ms, "plan"):
+            plan: Plan = self.planner.plan(turn.transcript)
+        turn.source = plan.source
+        self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
+        with _timed(turn.timings_ms, "act"):
+            for result in self.executor.run(plan.calls):
+                turn.actions.append(result)
+                self._emit(PipelineEvent(type="action", data=result.model_dump()))
+        turn.reply = " ".join(a.speech for a in turn.actions if a.speech) or NOTHING_HEARD
+
+    def speak(self, text: str) -> Iterator[AudioChunk]:
+        return self.speaker.synthesize(text)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round((time.perf_counter() - start) * 1000, 1)

@@ -1,0 +1,46 @@
+"""The LLM's output grammar: a JSON list of calls, each a real skill with its own argument schema.
+
+One object schema per skill (name fixed by `const`, args from the skill's pydantic model), so the
+model can only emit valid calls of registered skills, in any order, or an Answer/Unsupported.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from skills.registry import SkillSet
+
+MAX_CALLS = 4
+
+
+def _simple(prop: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic property schema reduced to what the grammar needs (no nulls, no titles)."""
+    options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+    chosen = dict(options[0]) if options else {"type": "string"}
+    # String lengths are bounded by the token budget: a maxLength unrolls into a huge grammar.
+    return {k: v for k, v in chosen.items() if k in ("type", "enum", "const", "items")}
+
+
+def args_schema(params: type[BaseModel]) -> dict[str, Any]:
+    schema = params.model_json_schema()
+    properties = {name: _simple(prop) for name, prop in schema.get("properties", {}).items()}
+    return {"type": "object", "properties": properties, "required": schema.get("required", []),
+            "additionalProperties": False}
+
+
+def plan_schema(skills: SkillSet) -> dict[str, Any]:
+    calls = [
+        {"type": "object",
+         "properties": {"name": {"const": s.name}, "args": args_schema(s.params)},
+         "required": ["name", "args"], "additionalProperties": False}
+        for s in skills
+    ]
+    return {"type": "array", "items": {"anyOf": calls}, "minItems": 1, "maxItems": MAX_CALLS}
+
+
+def plan_grammar(skills: SkillSet) -> str:
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    return json_schema_to_gbnf(json.dumps(plan_schema(skills)))

@@ -1,0 +1,91 @@
+"""The LLM path: a compact prompt (skills, the home, few-shot examples drawn from the skills' own
+templates) and a grammar that admits only valid calls of registered skills.
+
+The prompt's static part comes first and stays byte-identical between turns, so its evaluated
+tokens are reused; only the user's words are new each turn.
+"""
+from __future__ import annotations
+
+import json
+import random
+from itertools import islice
+
+from hassil import Intents
+from hassil.sample import sample_intents
+
+from device.llm import LanguageModel
+from device.messages import ActionCall, Plan
+from device.planner.fast import FastPlanner, _slot_lists
+from device.planner.grammar import args_schema, plan_grammar
+from skills.home import Home
+from skills.registry import SkillSet
+
+MAX_PLAN_TOKENS = 160
+_SYSTEM = (
+    "You are Hark, an offline voice assistant in a home. Turn the user's words into a JSON list of "
+    "skill calls. Use only the skills and device names below. Use Unsupported for anything that "
+    "needs the internet, other people's services or a device that is not listed. Use Answer for "
+    "a question you can answer in one short sentence. Several requests become several calls, in order."
+)
+
+
+def _signature(skill) -> str:
+    fields = ", ".join(args_schema(skill.params)["properties"])
+    return f"- {skill.name}({fields}): {skill.description}"
+
+
+def _home_lines(home: Home) -> str:
+    areas = ", ".join(home.area_names())
+    devices = ", ".join(f"{e.name} ({e.domain})" for e in home.entities)
+    return f"Areas: {areas}\nDevices: {devices}"
+
+
+def few_shot(skills: SkillSet, home: Home, per_skill: int = 1, seed: int = 7) -> list[tuple[str, str]]:
+    """(utterance, answer JSON) pairs sampled from each skill's example templates; the template's
+    own match by the fast path gives the exact arguments."""
+    fast, lists, pairs, rng = FastPlanner(skills, home), _slot_lists(home), [], random.Random(seed)
+    for skill in skills:
+        for example in skill.examples[:per_skill]:
+            intents = Intents.from_dict({"language": "en", "intents": {
+                skill.name: {"data": [{"sentences": [example.template], "slots": example.slots}]}}})
+            samples = [text for _, text in islice(sample_intents(intents, slot_lists=lists), 200)]
+            plan = fast.plan(text := rng.choice(samples)) if samples else None
+            if plan is not None:
+                pairs.append((text, json.dumps([c.model_dump() for c in plan.calls])))
+    return pairs
+
+
+class LLMPlanner:
+    """Plans with the language model under the skills' grammar; built once per skill set."""
+
+    def __init__(self, model: LanguageModel, skills: SkillSet, home: Home) -> None:
+        self._model = model
+        self._grammar = plan_grammar(skills)
+        self._prefix = self._build_prefix(skills, home)
+
+    def _build_prefix(self, skills: SkillSet, home: Home) -> str:
+        catalog = "\n".join(_signature(s) for s in skills)
+        prompt = f"<|im_start|>system\n{_SYSTEM}\nSkills:\n{catalog}\n{_home_lines(home)}<|im_end|>\n"
+        for text, answer in few_shot(skills, home):
+            prompt += f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n{answer}<|im_end|>\n"
+        return prompt
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    def warm(self) -> None:
+        self._model.warm(self._prefix)
+
+    def __call__(self, text: str) -> Plan:
+        prompt = f"{self._prefix}<|im_start|>user\n{text.strip()[:600]}<|im_end|>\n<|im_start|>assistant\n"
+        raw = self._model.complete(prompt, self._grammar, MAX_PLAN_TOKENS)
+        return Plan(calls=_parse(raw), source="llm")
+
+
+def _parse(raw: str) -> list[ActionCall]:
+    """The grammar guarantees the shape; a cut-off output (token budget) becomes Unsupported."""
+    try:
+        return [ActionCall(name=c["name"], args=c["args"]) for c in json.loads(raw)]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return [ActionCall(name="Unsupported", args={"reason": "follow that request"})]

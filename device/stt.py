@@ -1,0 +1,33 @@
+"""Speech to text with faster-whisper (CTranslate2, int8 on CPU)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from device.audio import SILENCE_DBFS, SpeechInput, loudness_dbfs
+from device.errors import HarkError
+from device.messages import Transcript
+
+
+class Transcriber:
+    """Loads a Whisper model once; `transcribe` turns 16 kHz mono audio into a Transcript."""
+
+    def __init__(self, model_dir: Path, threads: int, hotwords: str | None = None) -> None:
+        from faster_whisper import WhisperModel  # heavy import, only when a transcriber is made
+
+        self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads)
+        self._english_only = "en" in Path(model_dir).name or not self._model.model.is_multilingual
+        self._hotwords = hotwords
+
+    def transcribe(self, speech: SpeechInput) -> Transcript:
+        if loudness_dbfs(speech.samples) < SILENCE_DBFS:
+            raise HarkError("heard only silence", "speak closer to the microphone, or check the recording")
+        segments, info = self._model.transcribe(
+            speech.samples,
+            language="en" if self._english_only else None,
+            beam_size=1,
+            without_timestamps=True,
+            condition_on_previous_text=False,
+            hotwords=self._hotwords,
+        )
+        text = " ".join(s.text.strip() for s in segments).strip()  # consumes the lazy generator here
+        return Transcript(text=text, language=info.language, audio_seconds=speech.seconds)

@@ -1,0 +1,180 @@
+"""The home a skill acts on: areas, floors and entities in Home Assistant's fixture format.
+
+Targets are resolved the way Home Assistant's intents name them (name, area, floor, domain,
+device_class), with fuzzy names (rapidfuzz). Ambiguity and unknown names become spoken errors,
+never guesses. State changes persist in the Store, keyed by the home file.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+from device.errors import HarkError
+from skills.sdk import SkillError
+from skills.store import Store
+
+DEFAULT_HOME = Path(__file__).parent / "data" / "default_home.yaml"
+NAME_CUTOFF = 85.0
+# Words people use for a domain; both the fast path and the resolver read them.
+DOMAIN_WORDS = {
+    "light": "light", "lights": "light", "lamp": "light", "lamps": "light", "lighting": "light",
+    "fan": "fan", "fans": "fan", "switch": "switch", "switches": "switch", "plug": "switch",
+    "plugs": "switch", "blind": "cover", "blinds": "cover", "curtain": "cover", "curtains": "cover",
+    "shade": "cover", "shades": "cover", "cover": "cover", "covers": "cover", "lock": "lock",
+    "locks": "lock", "door": "lock", "doors": "lock",
+}
+
+
+class Floor(BaseModel):
+    id: str
+    name: str
+
+
+class Area(BaseModel):
+    id: str
+    name: str
+    floor: str | None = None
+
+
+class Entity(BaseModel):
+    id: str
+    name: str
+    area: str | None = None
+    state: str = "off"
+    attributes: dict[str, Any] = {}
+
+    @property
+    def domain(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class HomeData(BaseModel):
+    """The YAML file's content (other top-level keys, e.g. HA's test timers, are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    language: str = "en"
+    floors: list[Floor] = []
+    areas: list[Area] = []
+    entities: list[Entity] = []
+
+
+class Target(BaseModel):
+    """Which entities a command means, in Home Assistant's slot names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, description="Device name, e.g. 'Bedroom Lamp', or 'all'")
+    area: str | None = Field(None, description="Room, e.g. 'Kitchen'")
+    floor: str | None = Field(None, description="Floor, e.g. 'First Floor'")
+    domain: str | None = Field(None, description="Kind of device: light, switch, fan, cover, lock, ...")
+    device_class: str | None = Field(None, description="Finer kind, e.g. blind, garage_door")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\b(the|my|our|a)\b|'s\b|[^\w ]", " ", text.lower()).strip()
+
+
+class Home:
+    """A simulated home loaded from YAML, with its state persisted in the Store."""
+
+    def __init__(self, data: HomeData, store: Store, key: str) -> None:
+        self.data, self._store, self._key = data, store, key
+        for entity in data.entities:
+            if entity.id in (saved := store.home_overrides(key)):
+                entity.state, entity.attributes = saved[entity.id]
+
+    @classmethod
+    def load(cls, path: Path | None, store: Store) -> Home:
+        path = (path or DEFAULT_HOME).resolve()
+        try:
+            data = HomeData.model_validate(yaml.safe_load(path.read_text()) or {})
+        except FileNotFoundError:
+            raise HarkError(f"home file {path} not found", "pass --home with an existing YAML file") from None
+        except (yaml.YAMLError, ValidationError) as exc:
+            first = str(exc).splitlines()[0]
+            raise HarkError(f"home file {path} is not valid: {first}", "fix the YAML (HA fixture format)") from None
+        return cls(data, store, str(path))
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self.data.entities
+
+    def area_names(self) -> list[str]:
+        return [a.name for a in self.data.areas]
+
+    def floor_names(self) -> list[str]:
+        return [f.name for f in self.data.floors]
+
+    def set_state(self, entity: Entity, state: str, **attributes: Any) -> None:
+        entity.state = state
+        entity.attributes = {**entity.attributes, **attributes}
+        self._store.save_entity(self._key, entity.id, entity.state, entity.attributes)
+
+    def resolve(self, target: Target) -> list[Entity]:
+        """The entities a target means; raises SkillError with a spoken reason when none or unclear."""
+        candidates = self._filter(target)
+        if target.name and _norm(target.name) not in ("all", "everything", ""):
+            return [self._by_name(target.name, candidates, target)]
+        if not candidates:
+            raise SkillError(f"I couldn't find {self._describe(target)}.")
+        return candidates
+
+    def _filter(self, target: Target) -> list[Entity]:
+        found = self.entities
+        if target.area:
+            area = self._pick(target.area, self.data.areas, "area")
+            found = [e for e in found if e.area == area.id]
+        if target.floor:
+            floor = self._pick(target.floor, self.data.floors, "floor")
+            rooms = {a.id for a in self.data.areas if a.floor == floor.id}
+            found = [e for e in found if e.area in rooms]
+        if target.domain:
+            domain = DOMAIN_WORDS.get(target.domain.lower(), target.domain.lower())
+            found = [e for e in found if e.domain == domain]
+        if target.device_class:
+            found = [e for e in found if e.attributes.get("device_class") == target.device_class]
+        return found
+
+    def _pick(self, name: str, options: list[Area] | list[Floor], what: str) -> Area | Floor:
+        best = process.extractOne(_norm(name), {o.id: _norm(o.name) for o in options},
+                                  scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF)
+        if best is None:
+            raise SkillError(f"I don't know a {what} called {name}.")
+        return next(o for o in options if o.id == best[2])
+
+    def _by_name(self, name: str, candidates: list[Entity], target: Target) -> Entity:
+        scored = process.extract(_norm(name), {e.id: _norm(e.name) for e in candidates},
+                                 scorer=fuzz.token_set_ratio, score_cutoff=NAME_CUTOFF, limit=None)
+        if not scored:
+            return self._by_area_and_kind(name, target)
+        exact = [s for s in scored if s[0] == _norm(name)]
+        top = exact or [s for s in scored if s[1] == scored[0][1]]
+        if len(top) > 1:
+            names = " or ".join(next(e.name for e in candidates if e.id == s[2]) for s in top[:3])
+            raise SkillError(f"Which one do you mean: {names}?")
+        return next(e for e in candidates if e.id == top[0][2])
+
+    def _by_area_and_kind(self, name: str, target: Target) -> Entity:
+        """'kitchen light' with no device of that name: the one light in the Kitchen, if unique."""
+        words = _norm(name).split()
+        kinds = [DOMAIN_WORDS[w] for w in words if w in DOMAIN_WORDS]
+        rest = " ".join(w for w in words if w not in DOMAIN_WORDS)
+        if kinds and rest and not target.area:
+            try:
+                found = self._filter(target.model_copy(update={"area": rest, "domain": kinds[0], "name": None}))
+            except SkillError:
+                found = []
+            if len(found) == 1:
+                return found[0]
+        raise SkillError(f"I don't know any device called {name}.")
+
+    def _describe(self, target: Target) -> str:
+        kind = target.domain or "device"
+        where = target.area or target.floor
+        return f"any {kind} in the {where}" if where else f"any {kind}"

@@ -1,0 +1,76 @@
+"""Finds skills: every module named in the `hark.skills` entry-point group, built-ins included.
+
+A plugin that fails to import, declares a bad skill or reuses a name is skipped with a warning;
+the rest load. An allow-list (entry-point names) decides what may load at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from skills.sdk import SKILL_TAG, Skill, collect
+
+ENTRY_POINT_GROUP = "hark.skills"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SkillSet:
+    """The loaded skills by name, and the warnings about what was skipped."""
+
+    skills: dict[str, Skill] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> Skill:
+        return self.skills[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.skills
+
+    def __iter__(self):
+        return iter(self.skills.values())
+
+    def fingerprint(self) -> str:
+        """Changes whenever a skill, its schema or its examples change (e.g. to refresh caches)."""
+        described = [(s.name, s.description, s.schema(), [e.model_dump() for e in s.examples]) for s in self]
+        return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
+
+    def add_module(self, module: ModuleType, origin: str) -> None:
+        for _, fn in inspect.getmembers(module, lambda m: callable(m) and hasattr(m, SKILL_TAG)):
+            self._add(fn, origin)
+
+    def _add(self, fn, origin: str) -> None:
+        try:
+            found = collect(fn, origin)
+            found.params.model_json_schema()
+        except Exception as exc:  # a plugin's bad declaration must not stop the device
+            self.warn(f"skill {getattr(fn, '__name__', fn)} from {origin} skipped: {exc}")
+            return
+        if found.name in self.skills:
+            self.warn(f"skill {found.name} from {origin} skipped: the name is taken by {self.skills[found.name].origin}")
+            return
+        self.skills[found.name] = found
+
+    def warn(self, message: str) -> None:
+        log.warning(message)
+        self.warnings.append(message)
+
+
+def load_skills(allow: tuple[str, ...] | None = None) -> SkillSet:
+    """Load every allowed entry point of the skills group, skipping broken plugins."""
+    found = SkillSet()
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        if allow is not None and point.name not in allow:
+            continue
+        try:
+            module = point.load()
+        except Exception as exc:  # import errors in third-party code are reported, not raised
+            found.warn(f"plugin {point.name} ({point.value}) skipped: {type(exc).__name__}: {exc}")
+            continue
+        found.add_module(module, origin=point.value)
+    return found

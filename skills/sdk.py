@@ -1,0 +1,109 @@
+"""The skill SDK: a decorator that only tags, typed parameters, and what a skill returns.
+
+A skill is a function `fn(args: ParamsModel, ctx: SkillContext) -> SkillResult`. Its pydantic
+parameter model becomes the JSON schema the planner is constrained by; its example templates
+(hassil syntax) feed the fast path and the LLM's few-shot prompt.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from skills.home import Home
+    from skills.store import Store
+
+Risk = Literal["read", "act", "critical"]
+SKILL_TAG = "__hark_skill__"
+
+
+class Example(BaseModel):
+    """One example utterance template (hassil syntax) and the fixed slot values it implies."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: str
+    """E.g. "(turn|switch) on [the] {name}"; lists: {name}, {area}, {floor}, number ranges."""
+    slots: dict[str, Any] = {}
+    """Arguments every match of this template carries, e.g. {"domain": "light"}."""
+
+
+class SkillResult(BaseModel):
+    """What a skill did, in words for the speaker and data for the record."""
+
+    speech: str
+    data: dict[str, Any] = {}
+
+
+class SkillError(Exception):
+    """A failure the skill explains to the user in one spoken sentence."""
+
+
+@dataclass
+class SkillContext:
+    """What a skill may touch: the home, durable state, and the clock."""
+
+    home: Home
+    store: Store
+    now: Callable[[], datetime] = field(default=datetime.now)
+
+
+class NoArgs(BaseModel):
+    """Parameters of a skill that takes none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class Skill:
+    """A registered skill: its metadata and the function that runs it."""
+
+    name: str
+    description: str
+    params: type[BaseModel]
+    run: Callable[[BaseModel, SkillContext], SkillResult]
+    examples: tuple[Example, ...] = ()
+    permissions: tuple[str, ...] = ()
+    risk: Risk = "act"
+    origin: str = "builtin"
+
+    def schema(self) -> dict[str, Any]:
+        return self.params.model_json_schema()
+
+
+def skill(
+    *,
+    name: str,
+    description: str,
+    examples: list[Example | str] = (),  # type: ignore[assignment]
+    permissions: list[str] = (),  # type: ignore[assignment]
+    risk: Risk = "act",
+) -> Callable[[Callable], Callable]:
+    """Tag a function as a skill. Tagging only: the registry collects tagged functions."""
+
+    def tag(fn: Callable) -> Callable:
+        setattr(fn, SKILL_TAG, {
+            "name": name,
+            "description": description,
+            "examples": tuple(Example(template=e) if isinstance(e, str) else e for e in examples),
+            "permissions": tuple(permissions),
+            "risk": risk,
+        })
+        return fn
+
+    return tag
+
+
+def collect(fn: Callable, origin: str) -> Skill:
+    """Build a Skill from a tagged function; its first parameter's annotation is the params model."""
+    meta = getattr(fn, SKILL_TAG)
+    first = next(iter(inspect.signature(fn, eval_str=True).parameters.values()))
+    params = first.annotation
+    if not (inspect.isclass(params) and issubclass(params, BaseModel)):
+        raise TypeError(f"skill {meta['name']}: first parameter must be annotated with a pydantic model")
+    return Skill(params=params, run=fn, origin=origin, **meta)

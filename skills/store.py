@@ -1,0 +1,80 @@
+"""Durable state in SQLite: it survives restarts and power loss (WAL, synchronous=FULL)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS home_state (
+    home TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL, attributes TEXT NOT NULL,
+    PRIMARY KEY (home, entity_id));
+CREATE TABLE IF NOT EXISTS timers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, area TEXT, seconds REAL NOT NULL,
+    started_at REAL NOT NULL, ends_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'running');
+"""
+
+
+class Timer(BaseModel):
+    """A countdown; `ends_at` is wall-clock epoch seconds so it survives a restart."""
+
+    id: int
+    name: str | None
+    area: str | None
+    seconds: float
+    started_at: float
+    ends_at: float
+    state: str
+
+
+class Store:
+    """One SQLite file for the device's state; safe to share between the loop and skill threads."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def _run(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def home_overrides(self, home: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        rows = self._run("SELECT entity_id, state, attributes FROM home_state WHERE home = ?", (home,))
+        return {r["entity_id"]: (r["state"], json.loads(r["attributes"])) for r in rows}
+
+    def save_entity(self, home: str, entity_id: str, state: str, attributes: dict[str, Any]) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO home_state VALUES (?, ?, ?, ?)",
+            (home, entity_id, state, json.dumps(attributes, sort_keys=True)),
+        )
+
+    def add_timer(self, seconds: float, now: float, name: str | None, area: str | None) -> Timer:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO timers (name, area, seconds, started_at, ends_at) VALUES (?, ?, ?, ?, ?)",
+                (name, area, seconds, now, now + seconds),
+            )
+            row_id = cursor.lastrowid
+        return self.timers(ids=[row_id])[0]
+
+    def timers(self, ids: list[int] | None = None, state: str | None = None) -> list[Timer]:
+        sql, params = "SELECT * FROM timers WHERE 1=1", []
+        if ids is not None:
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            params += ids
+        if state is not None:
+            sql += " AND state = ?"
+            params.append(state)
+        return [Timer(**dict(r)) for r in self._run(sql + " ORDER BY id", tuple(params))]
+
+    def close(self) -> None:
+        self._db.close()
