@@ -107,6 +107,12 @@ def read_wav(path: Path, max_seconds: float) -> SpeechInput:
     return SpeechInput(samples=samples, source_rate=rate, notes=notes)
 
 
+def require_sound(speech: SpeechInput, source: str) -> None:
+    """Refuse silence-only input before any model runs on it."""
+    if loudness_dbfs(speech.samples) < SILENCE_DBFS:
+        raise HarkError(f"{source} holds only silence", "speak closer to the microphone, or check the recording")
+
+
 def _input_notes(rate: int, channels: int, seconds: float, max_seconds: float) -> tuple[str, ...]:
     notes = []
     if channels > 1:

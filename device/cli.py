@@ -24,7 +24,8 @@ console = Console(stderr=False, highlight=False)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    given = {"home_file": getattr(args, "home", None), "threads": getattr(args, "threads", None)}
+    given = {"home_file": args.home, "threads": args.threads, "stt_model": args.stt_model,
+             "llm_model": args.llm_model, "tts_model": args.tts_model}
     return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
@@ -77,6 +78,8 @@ def _turn_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the turn record as JSON")
     parser.add_argument("--home", type=Path, help="simulated home YAML (HA fixture format)")
     parser.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores)")
+    for kind in ("stt", "llm", "tts"):
+        parser.add_argument(f"--{kind}-model", metavar="ID", help=f"{kind.upper()} model id (see hark models list)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: still one line, the details behind -v
+        if args.verbose:
+            raise
+        print(f"hark: internal error: {type(exc).__name__}: {exc} (rerun with -v and report it)", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

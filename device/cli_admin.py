@@ -73,7 +73,7 @@ def cmd_models_verify(args: argparse.Namespace) -> int:
 def cmd_models_add(args: argparse.Namespace) -> int:
     entry = _store().add(args.path, args.id, args.kind)
     console.print(f"[green]added[/] {entry.id} ({entry.kind}) → {entry.user_path}")
-    console.print(f"use it with: HARK_{entry.kind.upper()}_MODEL={entry.id} or --{entry.kind}-model {entry.id}")
+    console.print(f"use it with --{entry.kind}-model {entry.id}, or set HARK_{entry.kind.upper()}_MODEL={entry.id}")
     return 0
 
 

@@ -17,17 +17,22 @@ def default_data_dir() -> Path:
     return Path(override) if override else _xdg("XDG_DATA_HOME", ".local/share")
 
 
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
 class Settings(BaseModel):
     """Everything a Hark process needs to know, frozen once built."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
     data_dir: Path = Field(default_factory=default_data_dir, description="State (SQLite) and models")
-    models_dir: Path | None = Field(None, description="Installed models; defaults to DATA_DIR/models")
+    models_dir: Path | None = Field(default_factory=lambda: _env("HARK_MODELS_DIR"),
+                                    description="Installed models ($HARK_MODELS_DIR); defaults to DATA_DIR/models")
     home_file: Path | None = Field(None, description="Simulated home YAML; None = the packaged default")
-    stt_model: str | None = Field(None, description="Catalog id of the STT model; None = the default")
-    llm_model: str | None = Field(None, description="Catalog id of the LLM; None = the default")
-    tts_model: str | None = Field(None, description="Catalog id of the TTS voice; None = the default")
+    stt_model: str | None = Field(default_factory=lambda: _env("HARK_STT_MODEL"), description="($HARK_STT_MODEL) Catalog id of the STT model; None = the default")
+    llm_model: str | None = Field(default_factory=lambda: _env("HARK_LLM_MODEL"), description="($HARK_LLM_MODEL) Catalog id of the LLM; None = the default")
+    tts_model: str | None = Field(default_factory=lambda: _env("HARK_TTS_MODEL"), description="($HARK_TTS_MODEL) Catalog id of the TTS voice; None = the default")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, description="CPU threads for models")
     max_audio_seconds: float = Field(30.0, description="Longer input audio is cut to this length")
     skill_timeout_seconds: float = Field(5.0, description="A skill running longer fails that action")

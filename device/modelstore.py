@@ -55,12 +55,13 @@ def _progress() -> Progress:
 class ModelStore:
     """The models this device has, where they are, and whether they are intact."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, catalog: list[ModelEntry] | None = None) -> None:
         self.root = root
+        self._catalog = catalog
         self._user_file = root / "user-models.json"
 
     def entries(self) -> list[ModelEntry]:
-        return load_catalog() + self._user_entries()
+        return (self._catalog if self._catalog is not None else load_catalog()) + self._user_entries()
 
     def _user_entries(self) -> list[ModelEntry]:
         if not self._user_file.exists():

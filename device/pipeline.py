@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from device.audio import AudioChunk, SpeechInput, read_wav, write_wav
+from device.audio import AudioChunk, SpeechInput, read_wav, require_sound, write_wav
 from device.config import Settings
 from device.errors import HarkError
 from device.executor import Executor
@@ -82,6 +82,7 @@ class Pipeline:
         timings: dict[str, float] = {}
         with _timed(timings, "audio_in"):
             speech = read_wav(wav, self.settings.max_audio_seconds)
+            require_sound(speech, str(wav))
         self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
         transcript = self._transcribe(speech, timings)
         return self._finish(transcript, timings, list(speech.notes), reply_wav)

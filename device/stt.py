@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from device.audio import SILENCE_DBFS, SpeechInput, loudness_dbfs
-from device.errors import HarkError
+from device.audio import SpeechInput
 from device.messages import Transcript
 
 
@@ -19,8 +18,6 @@ class Transcriber:
         self._hotwords = hotwords
 
     def transcribe(self, speech: SpeechInput) -> Transcript:
-        if loudness_dbfs(speech.samples) < SILENCE_DBFS:
-            raise HarkError("heard only silence", "speak closer to the microphone, or check the recording")
         segments, info = self._model.transcribe(
             speech.samples,
             language="en" if self._english_only else None,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from rapidfuzz import fuzz, process
 
 from device.errors import HarkError
@@ -47,6 +47,18 @@ class Entity(BaseModel):
     area: str | None = None
     state: str = "off"
     attributes: dict[str, Any] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spoken_state(cls, raw: Any) -> Any:
+        """HA fixtures may give a state as {in: spoken words, out: raw state}; keep both."""
+        if isinstance(raw, dict) and isinstance(raw.get("state"), dict):
+            state = raw["state"]
+            attributes = {**raw.get("attributes", {}), "spoken_state": state.get("in")}
+            return {**raw, "state": str(state.get("out")), "attributes": attributes}
+        if isinstance(raw, dict) and isinstance(raw.get("state"), (int, float)):
+            return {**raw, "state": str(raw["state"])}
+        return raw
 
     @property
     def domain(self) -> str:
@@ -96,7 +108,11 @@ class Home:
             data = HomeData.model_validate(yaml.safe_load(path.read_text()) or {})
         except FileNotFoundError:
             raise HarkError(f"home file {path} not found", "pass --home with an existing YAML file") from None
-        except (yaml.YAMLError, ValidationError) as exc:
+        except ValidationError as exc:
+            where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+            raise HarkError(f"home file {path} is not valid at {where}: {exc.errors()[0]['msg']}",
+                            "fix the YAML (HA fixture format)") from None
+        except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0]
             raise HarkError(f"home file {path} is not valid: {first}", "fix the YAML (HA fixture format)") from None
         return cls(data, store, str(path))

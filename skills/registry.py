@@ -61,10 +61,15 @@ class SkillSet:
         self.warnings.append(message)
 
 
+def _builtins_first(point) -> tuple[bool, str]:
+    """Built-ins load first, so a plugin can never take a built-in skill's name."""
+    return (getattr(point.dist, "name", None) != "hark", point.name)
+
+
 def load_skills(allow: tuple[str, ...] | None = None) -> SkillSet:
     """Load every allowed entry point of the skills group, skipping broken plugins."""
     found = SkillSet()
-    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_builtins_first):
         if allow is not None and point.name not in allow:
             continue
         try:

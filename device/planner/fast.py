@@ -48,18 +48,22 @@ class FastPlanner:
         self._lists = _slot_lists(home)
 
     def plan(self, text: str) -> Plan | None:
-        call = self._match(text)
+        """Whole command first; then each part of a compound one; then a known phrasing whose
+        device name we don't know (so the skill can say which name it didn't know)."""
+        call = self._match(text, allow_unknown_names=False)
         if call is not None:
             return Plan(calls=[call], source="fast")
         parts = [p for p in _SPLIT.split(text) if p.strip()]
-        if len(parts) < 2:
-            return None
-        calls = [self._match(p) for p in parts]
-        return Plan(calls=calls, source="fast") if all(calls) else None
+        if len(parts) > 1:
+            calls = [self._match(p, allow_unknown_names=True) for p in parts]
+            if all(calls):
+                return Plan(calls=calls, source="fast")
+        call = self._match(text, allow_unknown_names=True)
+        return Plan(calls=[call], source="fast") if call else None
 
-    def _match(self, text: str) -> ActionCall | None:
+    def _match(self, text: str, allow_unknown_names: bool) -> ActionCall | None:
         result = recognize(text, self._intents, slot_lists=self._lists)
-        if result is None:  # a known phrasing with a name we don't have: let the skill say so
+        if result is None and allow_unknown_names:
             result = recognize(text, self._intents, slot_lists=self._lists, allow_unmatched_entities=True)
             if result is not None and not _only_names_unmatched(result):
                 return None

@@ -1,0 +1,47 @@
+"""The fast path: the skills' own templates, matched by hassil against the home's names."""
+from __future__ import annotations
+
+import pytest
+
+from device.planner.fast import FastPlanner
+from skills.home import Home
+from skills.registry import SkillSet
+
+
+@pytest.fixture
+def fast(skills: SkillSet, home: Home) -> FastPlanner:
+    return FastPlanner(skills, home)
+
+
+@pytest.mark.parametrize("text, name, args", [
+    ("turn off the bedroom lamp", "HassTurnOff", {"name": "Bedroom Lamp"}),
+    ("Turn on the Kitchen Light.", "HassTurnOn", {"name": "Kitchen Light"}),
+    ("switch the ceiling fan on", "HassTurnOn", {"name": "Ceiling Fan"}),
+    ("turn on the lights in the kitchen", "HassTurnOn", {"area": "Kitchen", "domain": "light"}),
+    ("turn off all the upstairs lights", "HassTurnOff", {"floor": "Upstairs", "domain": "light"}),
+    ("close the garage door", "HassTurnOff", {"name": "Garage Door", "domain": "cover"}),
+    ("set a timer for five minutes", "HassStartTimer", {"minutes": 5}),
+    ("start a timer for 1 hour and 30 minutes", "HassStartTimer", {"hours": 1, "minutes": 30}),
+    ("set a 10 minute timer", "HassStartTimer", {"minutes": 10}),
+    ("what time is it", "HassGetCurrentTime", {}),
+])
+def test_common_commands(fast: FastPlanner, text: str, name: str, args: dict) -> None:
+    plan = fast.plan(text)
+    assert plan is not None and plan.source == "fast"
+    assert [(c.name, c.args) for c in plan.calls] == [(name, args)]
+
+
+def test_compound_command_gives_calls_in_order(fast: FastPlanner) -> None:
+    plan = fast.plan("turn off the kitchen light and set a timer for ten minutes")
+    assert [(c.name, c.args) for c in plan.calls] == [
+        ("HassTurnOff", {"name": "Kitchen Light"}), ("HassStartTimer", {"minutes": 10})]
+
+
+def test_known_phrasing_with_unknown_name_keeps_the_name(fast: FastPlanner) -> None:
+    plan = fast.plan("turn on the spaceship")
+    assert [(c.name, c.args) for c in plan.calls] == [("HassTurnOn", {"name": "spaceship"})]
+
+
+@pytest.mark.parametrize("text", ["order me a pizza", "could you make the bedroom dark", "", "asdf qwerty"])
+def test_anything_else_is_left_to_the_llm(fast: FastPlanner, text: str) -> None:
+    assert fast.plan(text) is None

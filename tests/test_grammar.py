@@ -1,0 +1,29 @@
+"""The LLM's output grammar admits valid calls of registered skills and nothing else."""
+from __future__ import annotations
+
+import json
+
+from llama_cpp import LlamaGrammar
+
+from device.planner.grammar import MAX_CALLS, args_schema, plan_grammar, plan_schema
+from skills.builtin.timers import TimerDuration
+from skills.registry import SkillSet
+
+
+def test_one_alternative_per_skill_with_its_name_fixed(skills: SkillSet) -> None:
+    schema = plan_schema(skills)
+    names = [alt["properties"]["name"]["const"] for alt in schema["items"]["anyOf"]]
+    assert sorted(names) == sorted(s.name for s in skills)
+    assert schema["maxItems"] == MAX_CALLS and schema["minItems"] == 1
+
+
+def test_argument_schema_drops_nulls_and_forbids_extras() -> None:
+    schema = args_schema(TimerDuration)
+    assert schema["properties"]["minutes"] == {"type": "number"}
+    assert schema["additionalProperties"] is False
+
+
+def test_grammar_compiles_in_llama_cpp(skills: SkillSet) -> None:
+    text = plan_grammar(skills)
+    assert LlamaGrammar.from_string(text, verbose=False) is not None
+    assert '"\\"HassTurnOn\\""' in text and json.dumps("Unsupported") in text.replace('\\"', '"')
