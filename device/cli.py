@@ -48,12 +48,30 @@ def _report(turn: Turn, as_json: bool) -> int:
     return EXIT_FAILED_ACTION if failed or not turn.actions else 0
 
 
+def _respond(pipeline, turn: Turn, args: argparse.Namespace) -> int:
+    code = _report(turn, args.json)
+    if args.play:
+        from device.endpoints import play
+
+        play(pipeline.speak(turn.reply), args.audio_device)
+    return code
+
+
 def cmd_say(args: argparse.Namespace) -> int:
-    return _report(_pipeline(args).say(args.text, args.out), args.json)
+    pipeline = _pipeline(args)
+    return _respond(pipeline, pipeline.say(args.text, args.out), args)
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
-    return _report(_pipeline(args).listen(args.file, args.out), args.json)
+    pipeline = _pipeline(args)
+    if args.file is not None:
+        return _respond(pipeline, pipeline.listen(args.file, args.out), args)
+    from device.endpoints import record
+
+    if not args.json:
+        console.print(f"[bold]Listening[/] for {args.seconds:.0f} s…")
+    speech = record(args.seconds, args.audio_device)
+    return _respond(pipeline, pipeline.hear(speech, "the microphone", args.out), args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -73,8 +91,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def _device_arg(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
 def _turn_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write the spoken reply to this WAV file")
+    parser.add_argument("--play", action="store_true", help="play the spoken reply on the speaker")
+    parser.add_argument("--audio-device", metavar="NAME|INDEX", type=_device_arg,
+                        help="sound card for --mic/--play (default: the system's)")
     parser.add_argument("--json", action="store_true", help="print the turn record as JSON")
     parser.add_argument("--home", type=Path, help="simulated home YAML (HA fixture format)")
     parser.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores)")
@@ -84,6 +109,7 @@ def _turn_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from device.cli_admin import add_admin_commands
+    from device.cli_eval import add_eval_command
 
     parser = argparse.ArgumentParser(prog="hark", description="Hark: an offline voice assistant that acts.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show library log messages")
@@ -94,9 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     _turn_options(say)
     say.set_defaults(run=cmd_say)
 
-    listen = commands.add_parser("listen", help="run a turn from a WAV recording",
-                                 description="Run a whole voice turn from a WAV recording.")
-    listen.add_argument("file", type=Path, help="WAV file (any rate, mono or stereo, PCM)")
+    listen = commands.add_parser("listen", help="run a turn from a WAV recording or the microphone",
+                                 description="Run a whole voice turn from a WAV recording or the microphone.")
+    source = listen.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, help="WAV file (any rate, mono or stereo, PCM)")
+    source.add_argument("--mic", action="store_true", help="record from the microphone instead")
+    listen.add_argument("--seconds", type=float, default=5.0, help="how long --mic records (default 5)")
     _turn_options(listen)
     listen.set_defaults(run=cmd_listen)
 
@@ -107,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo, out=Path("reply.wav"))
 
     add_admin_commands(commands)
+    add_eval_command(commands, _turn_options)
     return parser
 
 

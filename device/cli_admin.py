@@ -40,9 +40,11 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    table = Table("id", "kind", "default", "status", "MB", "description", box=None, padding=(0, 2))
+    table = Table(box=None, padding=(0, 2))  # descriptions and licences are in --json
+    for column in ("id", "kind", "default", "status", "MB"):
+        table.add_column(column, no_wrap=True)
     for r in rows:
-        table.add_row(r["id"], r["kind"], "yes" if r["default"] else "", r["status"], str(r["size_mb"]), r["description"])
+        table.add_row(r["id"], r["kind"], "yes" if r["default"] else "", r["status"], str(r["size_mb"]))
     console.print(table)
     console.print(f"[dim]models dir: {store.root}[/]")
     return 0

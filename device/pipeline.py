@@ -82,7 +82,13 @@ class Pipeline:
         timings: dict[str, float] = {}
         with _timed(timings, "audio_in"):
             speech = read_wav(wav, self.settings.max_audio_seconds)
-            require_sound(speech, str(wav))
+        return self.hear(speech, str(wav), reply_wav, timings)
+
+    def hear(self, speech: SpeechInput, source: str, reply_wav: Path | None = None,
+             timings: dict[str, float] | None = None) -> Turn:
+        """A whole turn from audio already at 16 kHz mono (from a file or a microphone)."""
+        timings = timings if timings is not None else {}
+        require_sound(speech, source)
         self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
         transcript = self._transcribe(speech, timings)
         return self._finish(transcript, timings, list(speech.notes), reply_wav)

@@ -106,3 +106,26 @@ def test_bad_home_file(tmp_path: Path) -> None:
 def test_reports_are_json(tmp_path: Path, command: list[str]) -> None:
     run = hark(*command, data_dir=tmp_path)
     assert run.returncode == 0 and json.loads(run.stdout)
+
+
+def test_listen_json_on_a_spoken_timer_command(tmp_path: Path, spoken) -> None:
+    run = hark("listen", str(spoken("set a timer for five minutes")), "--json", data_dir=tmp_path)
+    turn = json.loads(run.stdout)
+    assert [(a["name"], a["args"], a["status"]) for a in turn["actions"]] == [
+        ("HassStartTimer", {"minutes": 5}, "done")]
+    assert run.returncode == 0 and turn["transcript"].lower().startswith("set a timer")
+
+
+def test_demo_writes_the_spoken_reply(tmp_path: Path) -> None:
+    out = tmp_path / "reply.wav"
+    run = hark("demo", "--out", str(out), data_dir=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "HassTurnOn" in run.stdout and "Kitchen Light is now on." in run.stdout
+    with wave.open(str(out)) as wav:
+        assert wav.getnframes() > wav.getframerate() // 2
+
+
+@pytest.mark.skipif(bool(__import__("sounddevice").query_devices()), reason="this machine has a sound card")
+@pytest.mark.parametrize("command", [["listen", "--mic"], ["say", "what time is it", "--play"]])
+def test_no_sound_card_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    assert_one_line_error(hark(*command, data_dir=tmp_path), 2, "audio device available")
