@@ -63,6 +63,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     assert (reloaded.state, reloaded.attributes) == ("off", {"brightness": 10})
 
 
+@pytest.mark.skipif(not EVAL_FIXTURES.exists(), reason="../shared/eval (third-party data) is not beside the checkout")
 def test_loads_home_assistants_own_fixture_format(store: Store) -> None:
     home = Home.load(EVAL_FIXTURES, store)
     assert "Bedroom Lamp" in names(home.entities)
