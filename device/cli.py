@@ -95,16 +95,21 @@ def _device_arg(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
+def model_options(parser: argparse.ArgumentParser) -> None:
+    """The home and models a command runs with."""
+    parser.add_argument("--home", type=Path, help="simulated home YAML (HA fixture format)")
+    parser.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores)")
+    for kind in ("stt", "llm", "tts"):
+        parser.add_argument(f"--{kind}-model", metavar="ID", help=f"{kind.upper()} model id (see hark models list)")
+
+
 def _turn_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write the spoken reply to this WAV file")
     parser.add_argument("--play", action="store_true", help="play the spoken reply on the speaker")
     parser.add_argument("--audio-device", metavar="NAME|INDEX", type=_device_arg,
                         help="sound card for --mic/--play (default: the system's)")
     parser.add_argument("--json", action="store_true", help="print the turn record as JSON")
-    parser.add_argument("--home", type=Path, help="simulated home YAML (HA fixture format)")
-    parser.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores)")
-    for kind in ("stt", "llm", "tts"):
-        parser.add_argument(f"--{kind}-model", metavar="ID", help=f"{kind.upper()} model id (see hark models list)")
+    model_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo, out=Path("reply.wav"))
 
     add_admin_commands(commands)
-    add_eval_command(commands, _turn_options)
+    add_eval_command(commands)
     return parser
 
 

@@ -47,7 +47,9 @@ def _print_score(result) -> None:
                   f"planning p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms")
 
 
-def add_eval_command(commands: argparse._SubParsersAction, turn_options) -> None:
+def add_eval_command(commands: argparse._SubParsersAction) -> None:
+    from device.cli import model_options
+
     parser = commands.add_parser("eval", help="plan every row of a JSONL file; score known formats",
                                  description="Plan each {id, text} row (nothing with a side effect runs) "
                                              "and write one prediction a line.")
@@ -58,5 +60,6 @@ def add_eval_command(commands: argparse._SubParsersAction, turn_options) -> None
     parser.add_argument("--score", action="store_true",
                         help="score HA intent tests (intent+slots) or action sets (kind+expect_any)")
     parser.add_argument("--limit", type=int, help="only the first N rows")
-    turn_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the score as JSON")
+    model_options(parser)
     parser.set_defaults(run=cmd_eval)
