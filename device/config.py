@@ -29,6 +29,7 @@ class Settings(BaseModel):
     data_dir: Path = Field(default_factory=default_data_dir, description="State (SQLite) and models")
     models_dir: Path | None = Field(default_factory=lambda: _env("HARK_MODELS_DIR"),
                                     description="Installed models ($HARK_MODELS_DIR); defaults to DATA_DIR/models")
+    area: str | None = Field(None, description="The room this device stands in, for 'lights off in here'")
     home_file: Path | None = Field(None, description="Simulated home YAML; None = the packaged default")
     stt_model: str | None = Field(default_factory=lambda: _env("HARK_STT_MODEL"), description="($HARK_STT_MODEL) Catalog id of the STT model; None = the default")
     llm_model: str | None = Field(default_factory=lambda: _env("HARK_LLM_MODEL"), description="($HARK_LLM_MODEL) Catalog id of the LLM; None = the default")

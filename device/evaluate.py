@@ -77,7 +77,7 @@ def predict(pipeline: Pipeline, rows: list[EvalRow], speech: bool, seed: int = 0
         if speech:
             transcript = pipeline.transcriber.transcribe(spoken_version(pipeline, row.text, rng)).text
         start = time.perf_counter()
-        plan = pipeline.planner.plan(transcript) if transcript.strip() else None
+        plan = pipeline.planner.plan(transcript, row.context or pipeline.context) if transcript.strip() else None
         ms = (time.perf_counter() - start) * 1000
         calls = plan.calls if plan else []
         yield Prediction(id=row.id, text=row.text, transcript=transcript,

@@ -72,6 +72,10 @@ class Pipeline:
         model = LanguageModel(self.models.path(self.settings.llm_model, "llm"), self.settings.threads)
         return LLMPlanner(model, self.skills, self.home)
 
+    @property
+    def context(self) -> dict[str, str]:
+        return {"area": self.settings.area} if self.settings.area else {}
+
     @cached_property
     def executor(self) -> Executor:
         context = SkillContext(home=self.home, store=self.store)
@@ -120,7 +124,7 @@ class Pipeline:
 
     def _act(self, turn: Turn) -> None:
         with _timed(turn.timings_ms, "plan"):
-            plan: Plan = self.planner.plan(turn.transcript)
+            plan: Plan = self.planner.plan(turn.transcript, self.context)
         turn.source = plan.source
         self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
         with _timed(turn.timings_ms, "act"):

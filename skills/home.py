@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hassil import is_template, parse_sentence, sample_expression
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from rapidfuzz import fuzz, process
 
@@ -30,20 +31,42 @@ DOMAIN_WORDS = {
 }
 
 
-class Floor(BaseModel):
-    id: str
-    name: str
+def _names(template: str) -> list[str]:
+    """A name may be a hassil template ("Trader Joe[']s"): its first expansion is the name."""
+    if not is_template(template):
+        return [template.strip()]
+    return [n.strip() for n in sample_expression(parse_sentence(template).expression)]
 
 
-class Area(BaseModel):
+class Named(BaseModel):
+    """Something in the home people call by name (floors, areas, entities), with aliases."""
+
     id: str
     name: str
+    aliases: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_name(cls, raw: Any) -> Any:
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            first, *rest = _names(raw["name"])
+            return {**raw, "name": first, "aliases": [*raw.get("aliases", []), *rest]}
+        return raw
+
+    @property
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Floor(Named):
+    pass
+
+
+class Area(Named):
     floor: str | None = None
 
 
-class Entity(BaseModel):
-    id: str
-    name: str
+class Entity(Named):
     area: str | None = None
     state: str = "off"
     attributes: dict[str, Any] = {}

@@ -19,14 +19,15 @@ def fast(skills: SkillSet, home: Home) -> FastPlanner:
     ("switch the ceiling fan on", "HassTurnOn", {"name": "Ceiling Fan"}),
     ("turn on the lights in the kitchen", "HassTurnOn", {"area": "Kitchen", "domain": "light"}),
     ("turn off all the upstairs lights", "HassTurnOff", {"floor": "Upstairs", "domain": "light"}),
-    ("close the garage door", "HassTurnOff", {"name": "Garage Door", "domain": "cover"}),
+    ("close the garage door", "HassTurnOff", {"name": "Garage Door"}),
+    ("lights off in here", "HassTurnOff", {"area": "Bedroom", "domain": "light"}),
     ("set a timer for five minutes", "HassStartTimer", {"minutes": 5}),
     ("start a timer for 1 hour and 30 minutes", "HassStartTimer", {"hours": 1, "minutes": 30}),
     ("set a 10 minute timer", "HassStartTimer", {"minutes": 10}),
     ("what time is it", "HassGetCurrentTime", {}),
 ])
 def test_common_commands(fast: FastPlanner, text: str, name: str, args: dict) -> None:
-    plan = fast.plan(text)
+    plan = fast.plan(text, context={"area": "Bedroom"})  # the device stands in the bedroom
     assert plan is not None and plan.source == "fast"
     assert [(c.name, c.args) for c in plan.calls] == [(name, args)]
 

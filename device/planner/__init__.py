@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from device.messages import Plan
 from device.planner.fast import FastPlanner
@@ -15,8 +16,9 @@ class Planner:
         self._make_llm = make_llm
         self._llm: Callable[[str], Plan] | None = None
 
-    def plan(self, text: str) -> Plan:
-        fast = self._fast.plan(text)
+    def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan:
+        """`context` is what the device knows about the turn, e.g. {"area": "Kitchen"} for "in here"."""
+        fast = self._fast.plan(text, context)
         if fast is not None:
             return fast
         if self._llm is None:

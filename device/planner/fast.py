@@ -1,82 +1,118 @@
-"""The fast path: skills' example templates matched by hassil, with exact slot values.
+"""The fast path: sentence templates matched by hassil, with exact slot values.
 
-Slot lists come from the home (entity, area and floor names) and standard number ranges.
-Commands joined by "and"/"then" match when every part matches. A template that matches with
-an unknown device name still produces the call, so the skill can say which name it didn't know.
+Templates come from two places: Home Assistant's own English sentences (the
+`home-assistant-intents` package, Apache-2.0) for every skill that carries an HA intent name, and
+each skill's own examples. Slot lists come from the home (entity names with their domain and
+attributes as context, areas, floors) and standard number ranges. Commands joined by "and"/"then"
+match when every part matches. A known phrasing with an unknown device name still gives the
+call, so the skill can say which name it didn't know.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from hassil import Intents, RecognizeResult, recognize
-from hassil.intents import RangeSlotList, SlotList, TextSlotList
+from hassil import Intents, RecognizeResult, recognize_best
+from hassil.expression import TextChunk
+from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue
 
 from device.messages import ActionCall, Plan
-from skills.home import Home
+from skills.home import Entity, Home
 from skills.registry import SkillSet
 
 _SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
-# Number lists any template may use: (first, last).
+# Number lists any skill template may use: (first, last).
 _RANGES = {"hours": (1, 24), "minutes": (1, 1440), "seconds": (1, 86400), "percent": (0, 100),
            "brightness": (0, 100), "volume": (0, 100), "temperature": (0, 100), "position": (0, 100),
            "number": (0, 1000)}
 
 
-def _slot_lists(home: Home) -> dict[str, SlotList]:
+def _ha_sentences(names: set[str]) -> dict[str, Any]:
+    """Home Assistant's English intents data, kept to the intents we have skills for."""
+    import home_assistant_intents
+
+    data = home_assistant_intents.get_intents("en") or {"intents": {}}
+    return {"language": "en", "intents": {k: v for k, v in data["intents"].items() if k in names},
+            "lists": data.get("lists", {}), "expansion_rules": data.get("expansion_rules", {}),
+            "skip_words": data.get("skip_words", [])}
+
+
+def build_intents(skills: SkillSet) -> Intents:
+    data = _ha_sentences({s.name for s in skills})
+    for skill in skills:
+        blocks = [{"sentences": [e.template], "slots": e.slots} for e in skill.examples]
+        if blocks:
+            data["intents"].setdefault(skill.name, {"data": []})["data"].extend(blocks)
+    return Intents.from_dict(data)
+
+
+def _entity_context(entity: Entity) -> dict[str, Any]:
+    return {"domain": entity.domain, **entity.attributes}
+
+
+def slot_lists(home: Home, taken: set[str] = frozenset()) -> dict[str, SlotList]:
+    """Home lists (entity names carry their domain and attributes as context) and number ranges."""
     lists: dict[str, SlotList] = {
-        name: RangeSlotList(name=name, start=first, stop=last) for name, (first, last) in _RANGES.items()}
-    lists["name"] = TextSlotList.from_strings([e.name for e in home.entities], allow_template=False, name="name")
-    lists["area"] = TextSlotList.from_strings(home.area_names(), allow_template=False, name="area")
-    lists["floor"] = TextSlotList.from_strings(home.floor_names(), allow_template=False, name="floor")
+        name: RangeSlotList(name=name, start=first, stop=last)
+        for name, (first, last) in _RANGES.items() if name not in taken}
+    names = [TextSlotValue(TextChunk(alias), e.name, _entity_context(e)) for e in home.entities for alias in e.all_names]
+    lists["name"] = TextSlotList(name="name", values=names)
+    lists["area"] = TextSlotList.from_strings([n for a in home.data.areas for n in a.all_names], False, "area")
+    lists["floor"] = TextSlotList.from_strings([n for f in home.data.floors for n in f.all_names], False, "floor")
     return lists
 
 
-def _intents(skills: SkillSet) -> Intents:
-    data = {
-        s.name: {"data": [{"sentences": [e.template], "slots": e.slots} for e in s.examples]}
-        for s in skills if s.examples
-    }
-    return Intents.from_dict({"language": "en", "intents": data})
-
-
 class FastPlanner:
-    """Matches whole commands (or each part of a compound one) against the skills' templates."""
+    """Matches whole commands (or each part of a compound one) against the templates."""
 
     def __init__(self, skills: SkillSet, home: Home) -> None:
-        self._intents = _intents(skills)
-        self._lists = _slot_lists(home)
+        self._intents = build_intents(skills)
+        self._lists = slot_lists(home, taken=set(self._intents.slot_lists))
 
-    def plan(self, text: str) -> Plan | None:
+    def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan | None:
         """Whole command first; then each part of a compound one; then a known phrasing whose
         device name we don't know (so the skill can say which name it didn't know)."""
-        call = self._match(text, allow_unknown_names=False)
+        call = self._match(text, context, allow_unknown_names=False)
         if call is not None:
             return Plan(calls=[call], source="fast")
         parts = [p for p in _SPLIT.split(text) if p.strip()]
         if len(parts) > 1:
-            calls = [self._match(p, allow_unknown_names=True) for p in parts]
+            calls = [self._match(p, context, allow_unknown_names=True) for p in parts]
             if all(calls):
                 return Plan(calls=calls, source="fast")
-        call = self._match(text, allow_unknown_names=True)
+        call = self._match(text, context, allow_unknown_names=True)
         return Plan(calls=[call], source="fast") if call else None
 
-    def _match(self, text: str, allow_unknown_names: bool) -> ActionCall | None:
-        result = recognize(text, self._intents, slot_lists=self._lists)
+    def _match(self, text: str, context: dict[str, Any] | None, allow_unknown_names: bool) -> ActionCall | None:
+        result = self._recognize(text, context, unmatched=False)
         if result is None and allow_unknown_names:
-            result = recognize(text, self._intents, slot_lists=self._lists, allow_unmatched_entities=True)
+            result = self._recognize(text, context, unmatched=True)
             if result is not None and not _only_names_unmatched(result):
                 return None
         return None if result is None else ActionCall(name=result.intent.name, args=_args(result))
 
+    def _recognize(self, text: str, context: dict[str, Any] | None, unmatched: bool) -> RecognizeResult | None:
+        return recognize_best(text, self._intents, slot_lists=self._lists, intent_context=context or None,
+                              allow_unmatched_entities=unmatched, best_slot_name="name")
+
+
+_MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
+
+
+def _unmatched(result: RecognizeResult) -> list:
+    return [e for e in result.unmatched_entities_list if e.text.strip() != _MISSING]
+
 
 def _only_names_unmatched(result: RecognizeResult) -> bool:
-    unmatched = result.unmatched_entities_list
-    return bool(unmatched) and all(e.name == "name" and e.text.strip() for e in unmatched)
+    """An unknown device name inside a known phrasing; a bare "{name}" template (HA's "say a
+    scene's name") would otherwise take any sentence at all for a device name."""
+    unmatched = _unmatched(result)
+    words_matched = result.text_chunks_matched > 0
+    return words_matched and bool(unmatched) and all(e.name == "name" and e.text.strip() for e in unmatched)
 
 
 def _args(result: RecognizeResult) -> dict[str, Any]:
     args = {name: (e.value if isinstance(e.value, (int, float)) else str(e.value or e.text).strip())
             for name, e in result.entities.items()}
-    args.update({e.name: e.text.strip() for e in result.unmatched_entities_list})
+    args.update({e.name: e.text.strip() for e in _unmatched(result)})
     return {k: v for k, v in args.items() if v != ""}

@@ -15,7 +15,7 @@ from hassil.sample import sample_intents
 
 from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
-from device.planner.fast import FastPlanner, _slot_lists
+from device.planner.fast import FastPlanner, slot_lists
 from device.planner.grammar import args_schema, plan_grammar
 from skills.home import Home
 from skills.registry import SkillSet
@@ -43,7 +43,7 @@ def _home_lines(home: Home) -> str:
 def few_shot(skills: SkillSet, home: Home, per_skill: int = 1, seed: int = 7) -> list[tuple[str, str]]:
     """(utterance, answer JSON) pairs sampled from each skill's example templates; the template's
     own match by the fast path gives the exact arguments."""
-    fast, lists, pairs, rng = FastPlanner(skills, home), _slot_lists(home), [], random.Random(seed)
+    fast, lists, pairs, rng = FastPlanner(skills, home), slot_lists(home), [], random.Random(seed)
     for skill in skills:
         for example in skill.examples[:per_skill]:
             intents = Intents.from_dict({"language": "en", "intents": {
