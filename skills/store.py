@@ -15,8 +15,13 @@ CREATE TABLE IF NOT EXISTS home_state (
     PRIMARY KEY (home, entity_id));
 CREATE TABLE IF NOT EXISTS timers (
     id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, area TEXT, seconds REAL NOT NULL,
-    started_at REAL NOT NULL, ends_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'running');
+    started_at REAL NOT NULL, ends_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'running',
+    remaining REAL);
+CREATE TABLE IF NOT EXISTS list_items (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, list TEXT NOT NULL, item TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0, added_at REAL NOT NULL);
 """
+_TIMER_FIELDS = {"state", "ends_at", "remaining", "seconds"}
 
 
 class Timer(BaseModel):
@@ -26,9 +31,24 @@ class Timer(BaseModel):
     name: str | None
     area: str | None
     seconds: float
+    """The length it was started with (changed by increase/decrease)."""
     started_at: float
     ends_at: float
     state: str
+    """running | paused | cancelled"""
+    remaining: float | None = None
+    """Seconds left, kept while paused."""
+
+    def left(self, now: float) -> float:
+        return self.remaining if self.state == "paused" and self.remaining is not None else max(0.0, self.ends_at - now)
+
+
+class ListItem(BaseModel):
+    id: int
+    list: str
+    item: str
+    done: bool
+    added_at: float
 
 
 class Store:
@@ -75,6 +95,28 @@ class Store:
             sql += " AND state = ?"
             params.append(state)
         return [Timer(**dict(r)) for r in self._run(sql + " ORDER BY id", tuple(params))]
+
+    def update_timer(self, timer_id: int, **fields: float | str | None) -> None:
+        if not fields or not set(fields) <= _TIMER_FIELDS:
+            raise ValueError(f"timer fields must be among {sorted(_TIMER_FIELDS)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self._run(f"UPDATE timers SET {assignments} WHERE id = ?", (*fields.values(), timer_id))
+
+    def add_item(self, list_name: str, item: str, now: float) -> None:
+        self._run("INSERT INTO list_items (list, item, added_at) VALUES (?, ?, ?)", (list_name, item, now))
+
+    def items(self, list_name: str, done: bool | None = None) -> list[ListItem]:
+        sql, params = "SELECT * FROM list_items WHERE list = ?", [list_name]
+        if done is not None:
+            sql += " AND done = ?"
+            params.append(int(done))
+        return [ListItem(**dict(r)) for r in self._run(sql + " ORDER BY id", tuple(params))]
+
+    def set_item_done(self, item_id: int, done: bool) -> None:
+        self._run("UPDATE list_items SET done = ? WHERE id = ?", (int(done), item_id))
+
+    def remove_item(self, item_id: int) -> None:
+        self._run("DELETE FROM list_items WHERE id = ?", (item_id,))
 
     def close(self) -> None:
         self._db.close()
