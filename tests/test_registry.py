@@ -66,7 +66,7 @@ def test_third_party_plugin_loads_and_broken_ones_are_skipped(plugins: Path) -> 
 
 def test_allow_list_decides_what_loads(plugins: Path) -> None:
     found = load_skills(allow=("clock", "acme_plugin"))
-    assert set(found.skills) == {"HassGetCurrentTime", "AcmeForecast", "HassTurnOn"}
+    assert set(found.skills) == {"HassGetCurrentTime", "HassGetCurrentDate", "AcmeForecast", "HassTurnOn"}
     assert found["HassTurnOn"].origin == "acme_plugin"  # home_control was not allowed to load
     assert "broken_plugin" not in "\n".join(found.warnings)
 

@@ -14,14 +14,14 @@ from typing import Any
 
 from hassil import Intents, RecognizeResult, recognize_best
 from hassil.expression import TextChunk
-from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue
+from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
 
 from device.messages import ActionCall, Plan
 from skills.home import Entity, Home
 from skills.registry import SkillSet
 
 _SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
-# Number lists any skill template may use: (first, last).
+# Number lists any skill template may use: (first, last). {item} is free text.
 _RANGES = {"hours": (1, 24), "minutes": (1, 1440), "seconds": (1, 86400), "percent": (0, 100),
            "brightness": (0, 100), "volume": (0, 100), "temperature": (0, 100), "position": (0, 100),
            "number": (0, 1000)}
@@ -55,6 +55,7 @@ def slot_lists(home: Home, taken: set[str] = frozenset()) -> dict[str, SlotList]
     lists: dict[str, SlotList] = {
         name: RangeSlotList(name=name, start=first, stop=last)
         for name, (first, last) in _RANGES.items() if name not in taken}
+    lists["item"] = WildcardSlotList(name="item")  # free text: list items
     names = [TextSlotValue(TextChunk(alias), e.name, _entity_context(e)) for e in home.entities for alias in e.all_names]
     lists["name"] = TextSlotList(name="name", values=names)
     lists["area"] = TextSlotList.from_strings([n for a in home.data.areas for n in a.all_names], False, "area")

@@ -1,4 +1,4 @@
-"""The time of day, from the device's own clock."""
+"""The time and the date, from the device's own clock."""
 from __future__ import annotations
 
 from skills.sdk import NoArgs, SkillContext, SkillResult, skill
@@ -19,3 +19,15 @@ def current_time(args: NoArgs, ctx: SkillContext) -> SkillResult:
     now = ctx.now()
     spoken = now.strftime("%I:%M %p").lstrip("0")
     return SkillResult(speech=f"It's {spoken}.", data={"time": now.strftime("%H:%M")})
+
+
+@skill(
+    name="HassGetCurrentDate",
+    description="Say today's date",
+    risk="read",
+    examples=["what (is|'s) [the] date [today]", "what day is it [today]", "what is today's date"],
+)
+def current_date(args: NoArgs, ctx: SkillContext) -> SkillResult:
+    today = ctx.now()
+    return SkillResult(speech=f"Today is {today.strftime('%A, %B')} {today.day}, {today.year}.",
+                       data={"date": today.date().isoformat()})

@@ -1,8 +1,10 @@
-"""Turning things on and off, with Home Assistant's intent and slot names."""
+"""Controlling and asking about devices in the home, with Home Assistant's intent and slot names."""
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from skills.home import Entity, Target
-from skills.sdk import Example, SkillContext, SkillResult, skill
+from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
 
 _LIGHTS = {"domain": "light"}
 _ON_STATE = {"cover": "open", "lock": "locked"}
@@ -67,3 +69,117 @@ def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
 )
 def turn_off(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _OFF_STATE, "off")
+
+
+class LightSetArgs(Target):
+    brightness: int | None = Field(None, ge=0, le=100, description="Brightness in percent")
+    color: str | None = Field(None, description="Colour name, e.g. red")
+
+
+@skill(name="HassLightSet", description="Set the brightness or colour of lights", permissions=["home.control"],
+       examples=["set [the] {name} to {brightness} percent", "(dim|set) [the] {area} lights to {brightness} percent"])
+def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
+    if args.brightness is None and args.color is None:
+        raise SkillError("To what brightness or colour?")
+    lights = ctx.home.resolve(args.model_copy(update={"domain": args.domain or "light"}))
+    changes = {k: v for k, v in (("brightness", args.brightness), ("color", args.color)) if v is not None}
+    for light in lights:
+        ctx.home.set_state(light, "off" if args.brightness == 0 else "on", **changes)
+    what = " and ".join(f"{v}%" if k == "brightness" else str(v) for k, v in changes.items())
+    who = lights[0].name if len(lights) == 1 else f"{len(lights)} lights"
+    return SkillResult(speech=f"Set {who} to {what}.", data={"entities": [e.id for e in lights], **changes})
+
+
+class StateQuery(Target):
+    state: str | None = Field(None, description="The state asked about, e.g. on, open, locked")
+
+
+def _spoken(entity: Entity) -> str:
+    return str(entity.attributes.get("spoken_state") or entity.state)
+
+
+@skill(name="HassGetState", description="Answer what state devices are in", risk="read",
+       permissions=["home.read"], examples=["is [the] {name} on", "what is [the] {name}"])
+def get_state(args: StateQuery, ctx: SkillContext) -> SkillResult:
+    entities = ctx.home.resolve(args.model_copy(update={"state": None}))
+    states = {e.name: e.state for e in entities}
+    if args.state is None:
+        return SkillResult(speech=" ".join(f"{e.name} is {_spoken(e)}." for e in entities[:5]), data={"states": states})
+    matching = [e for e in entities if e.state.casefold() == args.state.casefold()]
+    if args.name and len(entities) == 1:
+        answer = "Yes." if matching else f"No, {entities[0].name} is {_spoken(entities[0])}."
+    else:
+        answer = f"Yes: {', '.join(e.name for e in matching[:5])}." if matching else "No."
+    return SkillResult(speech=answer, data={"states": states, "matching": [e.name for e in matching]})
+
+
+class PositionArgs(Target):
+    position: int = Field(ge=0, le=100, description="Open position in percent")
+
+
+@skill(name="HassSetPosition", description="Open covers or valves to a position", permissions=["home.control"],
+       examples=["(set|open) [the] {name} to {position} percent"])
+def set_position(args: PositionArgs, ctx: SkillContext) -> SkillResult:
+    found = [e for e in ctx.home.resolve(args) if e.domain in ("cover", "valve")]
+    if not found:
+        raise SkillError("That can't be set to a position.")
+    for entity in found:
+        ctx.home.set_state(entity, "open" if args.position else "closed", position=args.position)
+    return SkillResult(speech=f"{found[0].name if len(found) == 1 else 'Done'}: {args.position}% open.",
+                       data={"entities": [e.id for e in found]})
+
+
+class PlaceTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, description="Device name")
+    area: str | None = Field(None, description="Room")
+    floor: str | None = Field(None, description="Floor")
+
+
+def _devices(ctx: SkillContext, target: PlaceTarget, domain: str) -> list[Entity]:
+    return ctx.home.resolve(Target(**target.model_dump(), domain=domain))
+
+
+class ClimateSetArgs(PlaceTarget):
+    temperature: float = Field(ge=5, le=35, description="Target temperature in degrees")
+
+
+@skill(name="HassClimateSetTemperature", description="Set the thermostat's target temperature",
+       permissions=["home.control"], examples=["set [the] (temperature|thermostat) to {temperature} degrees"])
+def climate_set(args: ClimateSetArgs, ctx: SkillContext) -> SkillResult:
+    thermostats = _devices(ctx, args, "climate")
+    for device in thermostats:
+        ctx.home.set_state(device, device.state, temperature=args.temperature)
+    return SkillResult(speech=f"{thermostats[0].name} set to {args.temperature:g} degrees.",
+                       data={"entities": [e.id for e in thermostats]})
+
+
+@skill(name="HassClimateGetTemperature", description="Say the current indoor temperature", risk="read",
+       permissions=["home.read"], examples=["what is the temperature [in [the] {area}]", "how (warm|cold) is it inside"])
+def climate_get(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
+    device = _devices(ctx, args, "climate")[0]
+    current = device.attributes.get("current_temperature")
+    if current is None:
+        raise SkillError(f"{device.name} doesn't report a temperature.")
+    unit = device.attributes.get("unit_of_measurement", "degrees").replace("°C", "degrees").replace("°F", "degrees")
+    return SkillResult(speech=f"It's {current} {unit} by the {device.name}.", data={"temperature": current})
+
+
+@skill(name="HassVacuumStart", description="Start the robot vacuum", permissions=["home.control"],
+       examples=["(start|run) [the] (vacuum|hoover)", "(start|run) [the] {name}"])
+def vacuum_start(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
+    vacuums = _devices(ctx, args, "vacuum")
+    for vacuum in vacuums:
+        ctx.home.set_state(vacuum, "cleaning")
+    return SkillResult(speech=f"{vacuums[0].name} is cleaning.", data={"entities": [e.id for e in vacuums]})
+
+
+@skill(name="HassVacuumReturnToBase", description="Send the robot vacuum back to its dock",
+       permissions=["home.control"], examples=["send [the] (vacuum|hoover) (home|back to [its] (base|dock))"])
+def vacuum_dock(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
+    vacuums = _devices(ctx, args, "vacuum")
+    for vacuum in vacuums:
+        ctx.home.set_state(vacuum, "returning")
+    return SkillResult(speech=f"{vacuums[0].name} is going back to its dock.",
+                       data={"entities": [e.id for e in vacuums]})

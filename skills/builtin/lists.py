@@ -1,0 +1,100 @@
+"""Shopping and to-do lists, kept in SQLite. A list is named like Home Assistant's todo entities;
+"the shopping list" always exists."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+
+from skills.sdk import SkillContext, SkillError, SkillResult, skill
+from skills.store import ListItem
+
+SHOPPING = "Shopping List"
+_ITEM_CUTOFF = 80.0
+
+
+class ItemArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item: str = Field(description="The thing to add or tick off, e.g. 'milk'", min_length=1, max_length=120)
+
+
+class ListItemArgs(ItemArgs):
+    name: str | None = Field(None, description="Which list, e.g. 'Shopping List' or 'Chores'")
+
+
+class ListArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, description="Which list; the shopping list if not said")
+
+
+def list_name(ctx: SkillContext, name: str | None) -> str:
+    """The list meant: a todo entity of the home, or the shopping list."""
+    if not name or "shopping" in name.casefold():
+        return SHOPPING
+    known = [e.name for e in ctx.home.entities if e.domain == "todo"]
+    best = process.extractOne(name, known, scorer=fuzz.token_set_ratio, score_cutoff=85)
+    if best is None:
+        raise SkillError(f"I don't have a list called {name}.")
+    return best[0]
+
+
+def find_item(ctx: SkillContext, name: str, item: str) -> ListItem:
+    open_items = ctx.store.items(name, done=False)
+    best = process.extractOne(item.casefold(), {i.id: i.item.casefold() for i in open_items},
+                              scorer=fuzz.token_set_ratio, score_cutoff=_ITEM_CUTOFF)
+    if best is None:
+        raise SkillError(f"{item} isn't on the {name}.")
+    return next(i for i in open_items if i.id == best[2])
+
+
+def _add(ctx: SkillContext, name: str, item: str) -> SkillResult:
+    ctx.store.add_item(name, item.strip(), ctx.now().timestamp())
+    return SkillResult(speech=f"Added {item.strip()} to the {name}.", data={"list": name, "item": item.strip()})
+
+
+def _complete(ctx: SkillContext, name: str, item: str) -> SkillResult:
+    found = find_item(ctx, name, item)
+    ctx.store.set_item_done(found.id, True)
+    return SkillResult(speech=f"Ticked off {found.item}.", data={"list": name, "item": found.item})
+
+
+@skill(name="HassShoppingListAddItem", description="Add something to the shopping list", permissions=["lists"])
+def shopping_add(args: ItemArgs, ctx: SkillContext) -> SkillResult:
+    return _add(ctx, SHOPPING, args.item)
+
+
+@skill(name="HassShoppingListCompleteItem", description="Tick something off the shopping list",
+       permissions=["lists"])
+def shopping_complete(args: ItemArgs, ctx: SkillContext) -> SkillResult:
+    return _complete(ctx, SHOPPING, args.item)
+
+
+@skill(name="HassListAddItem", description="Add something to a named list", permissions=["lists"])
+def list_add(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
+    return _add(ctx, list_name(ctx, args.name), args.item)
+
+
+@skill(name="HassListCompleteItem", description="Tick something off a named list", permissions=["lists"])
+def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
+    return _complete(ctx, list_name(ctx, args.name), args.item)
+
+
+@skill(name="ListRemoveItem", description="Remove something from a list", permissions=["lists"],
+       examples=["(remove|delete|take) {item} (from|off) [the|my] shopping list"])
+def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
+    name = list_name(ctx, args.name)
+    found = find_item(ctx, name, args.item)
+    ctx.store.remove_item(found.id)
+    return SkillResult(speech=f"Removed {found.item} from the {name}.", data={"list": name, "item": found.item})
+
+
+@skill(name="ListQuery", description="Read out what is on a list", risk="read", permissions=["lists"],
+       examples=["what('s| is) on [the|my] shopping list", "read [me] [the|my] shopping list"])
+def list_query(args: ListArgs, ctx: SkillContext) -> SkillResult:
+    name = list_name(ctx, args.name)
+    items = [i.item for i in ctx.store.items(name, done=False)]
+    if not items:
+        return SkillResult(speech=f"The {name} is empty.", data={"items": []})
+    spoken = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+    return SkillResult(speech=f"On the {name}: {spoken}.", data={"items": items})

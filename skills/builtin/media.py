@@ -1,0 +1,109 @@
+"""Media players in the home: pause, resume, skip, volume, mute (HA intent and slot names)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from skills.home import Entity, Target
+from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
+
+_VOLUME_STEP = 10
+
+
+class PlayerTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, description="Media player name")
+    area: str | None = Field(None, description="Room of the media player")
+
+
+def players(ctx: SkillContext, target: PlayerTarget) -> list[Entity]:
+    """The players meant: named or in the room; with neither, the playing one or the only one."""
+    found = ctx.home.resolve(Target(name=target.name, area=target.area, domain="media_player"))
+    if target.name or target.area or len(found) == 1:
+        return found
+    playing = [p for p in found if p.state == "playing"]
+    if len(playing) == 1:
+        return playing
+    raise SkillError(f"Which player: {' or '.join(p.name for p in found[:3])}?")
+
+
+def _each(ctx: SkillContext, target: PlayerTarget, state: str | None, **attributes) -> list[Entity]:
+    chosen = players(ctx, target)
+    for player in chosen:
+        ctx.home.set_state(player, state or player.state, **attributes)
+    return chosen
+
+
+def _done(chosen: list[Entity], what: str) -> SkillResult:
+    return SkillResult(speech=f"{what} on {chosen[0].name}.", data={"entities": [p.id for p in chosen]})
+
+
+@skill(name="HassMediaPause", description="Pause the music or video", permissions=["media"],
+       examples=["pause [the] (music|song|video|tv|{name})"])
+def pause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    return _done(_each(ctx, args, "paused"), "Paused")
+
+
+@skill(name="HassMediaUnpause", description="Resume paused music or video", permissions=["media"],
+       examples=["(resume|unpause) [the] (music|song|video|tv|{name})"])
+def unpause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    return _done(_each(ctx, args, "playing"), "Playing")
+
+
+def _skip(args: PlayerTarget, ctx: SkillContext, step: int) -> list[Entity]:
+    chosen = players(ctx, args)
+    for player in chosen:
+        ctx.home.set_state(player, "playing", track=int(player.attributes.get("track", 1)) + step)
+    return chosen
+
+
+@skill(name="HassMediaNext", description="Skip to the next track or episode", permissions=["media"],
+       examples=["(next|skip) [the] (song|track)", "skip [this] [song|track]"])
+def next_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    return _done(_skip(args, ctx, +1), "Next track")
+
+
+@skill(name="HassMediaPrevious", description="Go back to the previous track", permissions=["media"],
+       examples=["(previous|last) [the] (song|track)", "go back [a] (song|track)"])
+def previous_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    return _done(_skip(args, ctx, -1), "Previous track")
+
+
+class VolumeArgs(PlayerTarget):
+    volume_level: int = Field(ge=0, le=100, description="Volume in percent")
+
+
+@skill(name="HassSetVolume", description="Set the volume to a level", permissions=["media"],
+       examples=["set [the] volume to {volume:volume_level} [percent]"])
+def set_volume(args: VolumeArgs, ctx: SkillContext) -> SkillResult:
+    return _done(_each(ctx, args, None, volume_level=args.volume_level), f"Volume {args.volume_level}%")
+
+
+class VolumeStepArgs(PlayerTarget):
+    volume_step: Literal["up", "down"] | int = Field("up", description="up, down, or a signed percent step")
+
+
+@skill(name="HassSetVolumeRelative", description="Turn the volume up or down", permissions=["media"],
+       examples=[Example(template="turn [the] volume up", slots={"volume_step": "up"}),
+                 Example(template="turn [the] volume down", slots={"volume_step": "down"})])
+def step_volume(args: VolumeStepArgs, ctx: SkillContext) -> SkillResult:
+    step = {"up": _VOLUME_STEP, "down": -_VOLUME_STEP}.get(args.volume_step, args.volume_step)
+    chosen = players(ctx, args)
+    for player in chosen:
+        level = min(100, max(0, int(player.attributes.get("volume_level", 50)) + int(step)))
+        ctx.home.set_state(player, player.state, volume_level=level)
+    return _done(chosen, f"Volume {chosen[0].attributes['volume_level']}%")
+
+
+@skill(name="HassMediaPlayerMute", description="Mute a media player", permissions=["media"],
+       examples=["mute [the] (music|tv|{name})"])
+def mute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    return _done(_each(ctx, args, None, is_volume_muted=True), "Muted")
+
+
+@skill(name="HassMediaPlayerUnmute", description="Unmute a media player", permissions=["media"],
+       examples=["unmute [the] (music|tv|{name})"])
+def unmute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    return _done(_each(ctx, args, None, is_volume_muted=False), "Unmuted")
