@@ -138,7 +138,7 @@ class PlaceTarget(BaseModel):
 
 
 def _devices(ctx: SkillContext, target: PlaceTarget, domain: str) -> list[Entity]:
-    return ctx.home.resolve(Target(**target.model_dump(), domain=domain))
+    return ctx.home.resolve(Target(name=target.name, area=target.area, floor=target.floor, domain=domain))
 
 
 class ClimateSetArgs(PlaceTarget):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from skills.sdk import SkillContext, SkillError, SkillResult, skill
 from skills.store import ListItem
@@ -33,7 +33,8 @@ def list_name(ctx: SkillContext, name: str | None) -> str:
     if not name or "shopping" in name.casefold():
         return SHOPPING
     known = [e.name for e in ctx.home.entities if e.domain == "todo"]
-    best = process.extractOne(name, known, scorer=fuzz.token_set_ratio, score_cutoff=85)
+    best = process.extractOne(name, known, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                              score_cutoff=85)
     if best is None:
         raise SkillError(f"I don't have a list called {name}.")
     return best[0]
@@ -41,8 +42,8 @@ def list_name(ctx: SkillContext, name: str | None) -> str:
 
 def find_item(ctx: SkillContext, name: str, item: str) -> ListItem:
     open_items = ctx.store.items(name, done=False)
-    best = process.extractOne(item.casefold(), {i.id: i.item.casefold() for i in open_items},
-                              scorer=fuzz.token_set_ratio, score_cutoff=_ITEM_CUTOFF)
+    best = process.extractOne(item, {i.id: i.item for i in open_items}, scorer=fuzz.token_set_ratio,
+                              processor=utils.default_process, score_cutoff=_ITEM_CUTOFF)
     if best is None:
         raise SkillError(f"{item} isn't on the {name}.")
     return next(i for i in open_items if i.id == best[2])
