@@ -82,7 +82,8 @@ def cmd_models_add(args: argparse.Namespace) -> int:
 def cmd_skills_list(args: argparse.Namespace) -> int:
     from skills.registry import load_skills
 
-    found = load_skills(Settings().skills_allow)
+    settings = Settings()
+    found = load_skills(settings.skills_allow, settings.skills_dir)
     rows = [{"name": s.name, "description": s.description, "risk": s.risk, "permissions": list(s.permissions),
              "origin": s.origin, "examples": [e.template for e in s.examples], "schema": s.schema()} for s in found]
     if args.json:

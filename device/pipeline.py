@@ -42,7 +42,7 @@ class Pipeline:
 
     @cached_property
     def skills(self) -> SkillSet:
-        return load_skills(self.settings.skills_allow)
+        return load_skills(self.settings.skills_allow, self.settings.skills_dir)
 
     @cached_property
     def home(self) -> Home:
@@ -78,7 +78,8 @@ class Pipeline:
 
     @cached_property
     def executor(self) -> Executor:
-        context = SkillContext(home=self.home, store=self.store)
+        media = self.settings.media_dir or self.settings.data_dir / "media"
+        context = SkillContext(home=self.home, store=self.store, media_dir=media)
         return Executor(self.skills, context, self.settings.skill_timeout_seconds)
 
     def listen(self, wav: Path, reply_wav: Path | None = None) -> Turn:

@@ -1,16 +1,20 @@
 """Finds skills: every module named in the `hark.skills` entry-point group, built-ins included.
 
-A plugin that fails to import, declares a bad skill or reuses a name is skipped with a warning;
-the rest load. An allow-list (entry-point names) decides what may load at all.
+Also every `.py` file in a drop-in folder (the user's config dir). A plugin that fails to import,
+declares a bad skill or reuses a name is skipped with a warning; the rest load. An allow-list
+(entry-point names, drop-in file names) decides what may load at all.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import inspect
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 
 from skills.sdk import SKILL_TAG, Skill, collect
@@ -66,16 +70,31 @@ def _builtins_first(point) -> tuple[bool, str]:
     return (getattr(point.dist, "name", None) != "hark", point.name)
 
 
-def load_skills(allow: tuple[str, ...] | None = None) -> SkillSet:
-    """Load every allowed entry point of the skills group, skipping broken plugins."""
+def load_skills(allow: tuple[str, ...] | None = None, drop_in: Path | None = None) -> SkillSet:
+    """Load every allowed entry point of the skills group, then the allowed `.py` files of the
+    drop-in folder (allowed by file name without .py), skipping broken plugins."""
     found = SkillSet()
     for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_builtins_first):
-        if allow is not None and point.name not in allow:
-            continue
-        try:
-            module = point.load()
-        except Exception as exc:  # import errors in third-party code are reported, not raised
-            found.warn(f"plugin {point.name} ({point.value}) skipped: {type(exc).__name__}: {exc}")
-            continue
-        found.add_module(module, origin=point.value)
+        if allow is None or point.name in allow:
+            _load(found, point.name, point.value, point.load)
+    for path in sorted(drop_in.glob("*.py")) if drop_in and drop_in.is_dir() else []:
+        if allow is None or path.stem in allow:
+            _load(found, path.stem, str(path), lambda path=path: import_file(path))
     return found
+
+
+def _load(found: SkillSet, name: str, origin: str, load: Callable[[], ModuleType]) -> None:
+    try:
+        module = load()
+    except Exception as exc:  # import errors in third-party code are reported, not raised
+        found.warn(f"plugin {name} ({origin}) skipped: {type(exc).__name__}: {exc}")
+        return
+    found.add_module(module, origin=origin)
+
+
+def import_file(path: Path) -> ModuleType:
+    """Import a skill file that is not part of any installed package."""
+    spec = importlib.util.spec_from_file_location(f"hark_skill_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

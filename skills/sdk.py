@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -46,11 +47,12 @@ class SkillError(Exception):
 
 @dataclass
 class SkillContext:
-    """What a skill may touch: the home, durable state, and the clock."""
+    """What a skill may touch: the home, durable state, the clock and the device's media folder."""
 
     home: Home
     store: Store
     now: Callable[[], datetime] = field(default=datetime.now)
+    media_dir: Path | None = None
 
 
 class NoArgs(BaseModel):

@@ -39,7 +39,11 @@ def ctx(tmp_path: Path) -> SkillContext:
     path = tmp_path / "home.yaml"
     path.write_text(yaml.safe_dump(HOME))
     store = Store(tmp_path / "state.sqlite3")
-    return SkillContext(home=Home.load(path, store), store=store)
+    media = tmp_path / "media"
+    for track in ("Queen/A Night at the Opera/Bohemian_Rhapsody.mp3", "podcasts/Serial/episode_01.ogg", "notes.txt"):
+        (media / track).parent.mkdir(parents=True, exist_ok=True)
+        (media / track).write_bytes(b"")
+    return SkillContext(home=Home.load(path, store), store=store, media_dir=media)
 
 
 @pytest.fixture
@@ -123,3 +127,12 @@ def test_conversation_skills(run) -> None:
     assert run("HassRespond", response="Hello!").speech == "Hello!"
     assert run("HassBroadcast", message="dinner is ready").speech == "Announcement: dinner is ready"
     assert run("HassGetCurrentDate").result["data"]["date"]
+
+
+def test_search_and_play_from_the_media_folder(run, ctx: SkillContext) -> None:
+    result = run("HassMediaSearchAndPlay", search_query="bohemian rhapsody", area="Office")
+    assert result.speech == "Playing Bohemian Rhapsody on Radio."
+    assert entity(ctx, "Radio").attributes["media_path"].endswith("Bohemian_Rhapsody.mp3")
+    assert run("HassMediaSearchAndPlay", search_query="queen", name="TV").status == "done"
+    missing = run("HassMediaSearchAndPlay", search_query="notes", name="TV")
+    assert missing.status == "failed" and missing.speech == "I couldn't find notes in the media folder."

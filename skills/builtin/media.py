@@ -1,9 +1,12 @@
-"""Media players in the home: pause, resume, skip, volume, mute (HA intent and slot names)."""
+"""Media players in the home: play from the local media folder, pause, resume, skip, volume, mute
+(Home Assistant intent and slot names)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process, utils
 
 from skills.home import Entity, Target
 from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
@@ -107,3 +110,36 @@ def mute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
        examples=["unmute [the] (music|tv|{name})"])
 def unmute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, is_volume_muted=False), "Unmuted")
+
+
+MEDIA_SUFFIXES = {".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav", ".mp4", ".mkv"}
+_MATCH_CUTOFF = 80.0
+
+
+class SearchArgs(PlayerTarget):
+    search_query: str = Field(description="What to play: a title, artist, album or playlist", min_length=1)
+    media_class: str | None = Field(None, description="artist, album, track, playlist, podcast, movie, tv_show")
+
+
+def find_media(folder: Path | None, query: str) -> Path | None:
+    """The best match for the query among the folder's media files, by artist/album/title."""
+    if folder is None or not folder.is_dir():
+        return None
+    files = [p for p in folder.rglob("*") if p.suffix.lower() in MEDIA_SUFFIXES]
+    described = {str(p): " ".join(p.relative_to(folder).with_suffix("").parts).replace("_", " ") for p in files}
+    best = process.extractOne(query, described, scorer=fuzz.token_set_ratio,
+                              processor=utils.default_process, score_cutoff=_MATCH_CUTOFF)
+    return Path(best[2]) if best else None
+
+
+@skill(name="HassMediaSearchAndPlay", description="Find music or video in the device's media folder and play it",
+       permissions=["media"], examples=["play {item}"])
+def search_and_play(args: SearchArgs, ctx: SkillContext) -> SkillResult:
+    found = find_media(ctx.media_dir, args.search_query)
+    if found is None:
+        raise SkillError(f"I couldn't find {args.search_query} in the media folder.")
+    chosen = players(ctx, args)
+    title = found.stem.replace("_", " ")
+    for player in chosen:
+        ctx.home.set_state(player, "playing", media_title=title, media_path=str(found))
+    return SkillResult(speech=f"Playing {title} on {chosen[0].name}.", data={"path": str(found)})
