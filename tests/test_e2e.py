@@ -61,9 +61,10 @@ def test_ten_minute_recording_is_cut_and_still_understood(pipeline: Pipeline, sp
 
 
 def test_the_llm_plans_what_no_template_matches(pipeline: Pipeline) -> None:
+    pipeline.say("turn on the bedroom lamp")
     turn = pipeline.say("the lamp in the bedroom should be off")
     assert turn.source == "llm"
-    assert [(a.name, a.status) for a in turn.actions] == [("HassTurnOff", "done")]
+    assert [a.status for a in turn.actions] == ["done"]  # HassTurnOff, or HassLightSet to 0%: both valid
     assert _state(pipeline, "Bedroom Lamp") == "off"
 
 

@@ -78,7 +78,7 @@ def test_position_climate_vacuum(run, ctx: SkillContext) -> None:
     assert run("HassSetPosition", name="Desk Lamp", position=40).speech == "That can't be set to a position."
     assert run("HassClimateSetTemperature", temperature=21.5).speech == "Thermostat set to 21.5 degrees."
     assert run("HassClimateGetTemperature", area="Living Room").speech == "It's 19.5 degrees by the Thermostat."
-    assert run("HassClimateSetTemperature", temperature=90).status == "invalid"
+    assert run("HassClimateSetTemperature", temperature=190).status == "invalid"
     run("HassVacuumStart")
     assert entity(ctx, "Robo").state == "cleaning"
     run("HassVacuumReturnToBase")

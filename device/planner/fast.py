@@ -40,7 +40,7 @@ def _ha_sentences(names: set[str]) -> dict[str, Any]:
 def build_intents(skills: SkillSet) -> Intents:
     data = _ha_sentences({s.name for s in skills})
     for skill in skills:
-        blocks = [{"sentences": [e.template], "slots": e.slots} for e in skill.examples]
+        blocks = [{"sentences": [e.template], "slots": e.slots, "requires_context": e.requires} for e in skill.examples]
         if blocks:
             data["intents"].setdefault(skill.name, {"data": []})["data"].extend(blocks)
     return Intents.from_dict(data)

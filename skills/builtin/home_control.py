@@ -118,7 +118,7 @@ class PositionArgs(Target):
 
 
 @skill(name="HassSetPosition", description="Open covers or valves to a position", permissions=["home.control"],
-       examples=["(set|open) [the] {name} to {position} percent"])
+       examples=[Example(template="open [the] {name} to {position} percent", requires={"domain": ["cover", "valve"]})])
 def set_position(args: PositionArgs, ctx: SkillContext) -> SkillResult:
     found = [e for e in ctx.home.resolve(args) if e.domain in ("cover", "valve")]
     if not found:
@@ -142,7 +142,7 @@ def _devices(ctx: SkillContext, target: PlaceTarget, domain: str) -> list[Entity
 
 
 class ClimateSetArgs(PlaceTarget):
-    temperature: float = Field(ge=5, le=35, description="Target temperature in degrees")
+    temperature: float = Field(ge=0, le=100, description="Target temperature in degrees (°C or °F)")
 
 
 @skill(name="HassClimateSetTemperature", description="Set the thermostat's target temperature",

@@ -82,7 +82,7 @@ def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="ListRemoveItem", description="Remove something from a list", permissions=["lists"],
-       examples=["(remove|delete|take) {item} (from|off) [the|my] shopping list"])
+       examples=["(erase|strike) {item} from [the|my] shopping list [completely]"])
 def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
     found = find_item(ctx, name, args.item)

@@ -133,7 +133,7 @@ def find_media(folder: Path | None, query: str) -> Path | None:
 
 
 @skill(name="HassMediaSearchAndPlay", description="Find music or video in the device's media folder and play it",
-       permissions=["media"], examples=["play {item}"])
+       permissions=["media"], examples=["play {item:search_query}"])
 def search_and_play(args: SearchArgs, ctx: SkillContext) -> SkillResult:
     found = find_media(ctx.media_dir, args.search_query)
     if found is None:

@@ -120,7 +120,7 @@ def start_timer(args: TimerDuration, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassCancelTimer", description="Cancel one running timer", permissions=["timers"],
-       examples=["(cancel|stop) [the|my] timer", "(cancel|stop) [the|my] {minutes} minute timer"])
+       examples=["(cancel|stop) [the|my] timer", "(cancel|stop) [the|my] {minutes:start_minutes} minute timer"])
 def cancel_timer(args: TimerTarget, ctx: SkillContext) -> SkillResult:
     timer = find_timers(ctx, args)[0]
     ctx.store.update_timer(timer.id, state="cancelled")

@@ -1,0 +1,79 @@
+"""`hark skills test`: does each example utterance of a skill route to that skill, with valid args?"""
+from __future__ import annotations
+
+import random
+from itertools import islice
+from pathlib import Path
+
+from hassil import Intents
+from hassil.intents import TextSlotList
+from hassil.sample import sample_intents
+from pydantic import BaseModel, ValidationError
+
+from device.errors import HarkError
+from device.pipeline import Pipeline
+from device.planner.fast import slot_lists
+from skills.registry import import_file
+from skills.sdk import Example, Skill
+
+
+class ExampleCheck(BaseModel):
+    """One sampled utterance of one template, and where the planner sent it."""
+
+    skill: str
+    template: str
+    utterance: str
+    routed_to: str | None
+    args: dict
+    source: str | None
+    ok: bool
+
+
+def add_skill_files(pipeline: Pipeline, path: Path) -> list[str]:
+    """Load a skill file, or every skill file under a plugin folder; returns the skill names."""
+    files = [path] if path.is_file() else [p for p in sorted(path.rglob("*.py"))
+                                           if "tests" not in p.parts and p.name != "__init__.py"]
+    if not files:
+        raise HarkError(f"no skill files at {path}", "give a skill .py file or a plugin folder")
+    before = set(pipeline.skills.skills)
+    for file in files:
+        pipeline.skills.add_module(import_file(file), origin=str(file))
+    return sorted(set(pipeline.skills.skills) - before)
+
+
+WILDCARD_SAMPLE = "bananas"  # what a free-text slot is filled with when sampling
+
+
+def _fits(context: dict, requires: dict) -> bool:
+    return all(context.get(k) in (v if isinstance(v, list) else [v]) for k, v in requires.items())
+
+
+def _samples(skill: Skill, example: Example, lists: dict, count: int, rng: random.Random) -> list[str]:
+    """Utterances from a template, with only the device names its `requires` admits."""
+    names = [v for v in lists["name"].values if _fits(v.context or {}, example.requires)]
+    lists = {**lists, "name": TextSlotList(name="name", values=names)}
+    data = {"sentences": [example.template]}
+    intents = Intents.from_dict({"language": "en", "intents": {skill.name: {"data": [data]}}})
+    pool = [text.replace("{item}", WILDCARD_SAMPLE)
+            for _, text in islice(sample_intents(intents, slot_lists=lists), 500)]
+    return rng.sample(pool, min(count, len(pool)))
+
+
+def check(pipeline: Pipeline, skill: Skill, per_template: int = 3, seed: int = 0) -> list[ExampleCheck]:
+    lists, rng, checks = slot_lists(pipeline.home), random.Random(seed), []
+    for example in skill.examples:
+        for utterance in _samples(skill, example, lists, per_template, rng):
+            plan = pipeline.planner.plan(utterance, pipeline.context)
+            first = plan.calls[0]
+            checks.append(ExampleCheck(skill=skill.name, template=example.template, utterance=utterance,
+                                       routed_to=first.name, args=first.args, source=plan.source,
+                                       ok=first.name == skill.name and _valid(skill, first.args)))
+    return checks
+
+
+def _valid(skill: Skill, args: dict) -> bool:
+    try:
+        skill.params.model_validate(args)
+    except ValidationError:
+        return False
+    return True
