@@ -145,6 +145,8 @@ def cmd_skills_test(args: argparse.Namespace) -> int:
     else:
         names = [_skill_or_fail(pipeline.skills, args.target).name] if args.target else list(pipeline.skills.skills)
     checks = [c for name in names for c in check(pipeline, pipeline.skills[name], args.per_template)]
+    if not checks:
+        raise HarkError("no example utterances to test", "give the skills examples=[...] templates")
     if args.json:
         print(json.dumps([c.model_dump() for c in checks], indent=2))
     else:

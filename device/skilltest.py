@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from device.errors import HarkError
 from device.pipeline import Pipeline
 from device.planner.fast import slot_lists
-from skills.registry import import_file
+from skills.registry import SkillSet, import_file
 from skills.sdk import Example, Skill
 
 
@@ -30,15 +30,18 @@ class ExampleCheck(BaseModel):
 
 
 def add_skill_files(pipeline: Pipeline, path: Path) -> list[str]:
-    """Load a skill file, or every skill file under a plugin folder; returns the skill names."""
+    """Load a skill file, or every skill file under a plugin folder (skills already loaded, e.g.
+    from the installed plugin, stay as they are); returns the names the files declare."""
     files = [path] if path.is_file() else [p for p in sorted(path.rglob("*.py"))
                                            if "tests" not in p.parts and p.name != "__init__.py"]
-    if not files:
-        raise HarkError(f"no skill files at {path}", "give a skill .py file or a plugin folder")
-    before = set(pipeline.skills.skills)
+    declared = SkillSet()
     for file in files:
-        pipeline.skills.add_module(import_file(file), origin=str(file))
-    return sorted(set(pipeline.skills.skills) - before)
+        module = import_file(file)
+        declared.add_module(module, origin=str(file))
+        pipeline.skills.add_module(module, origin=str(file))
+    if not declared.skills:
+        raise HarkError(f"no skills declared at {path}", "give a skill .py file or a plugin folder")
+    return sorted(declared.skills)
 
 
 WILDCARD_SAMPLE = "bananas"  # what a free-text slot is filled with when sampling

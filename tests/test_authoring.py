@@ -88,3 +88,18 @@ def test_show_a_skill(tmp_path: Path) -> None:
     assert shown["risk"] == "act" and "minutes" in shown["schema"]["properties"]
     missing = hark("skills", "show", "Teleport", tmp=tmp_path)
     assert missing.returncode == 2 and "no skill called Teleport" in missing.stderr
+
+
+def test_example_plugin_installs_routes_and_passes_its_tests(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "hark_dice"
+    site = tmp_path / "site"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
+                          str(example)], capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr
+    turn = json.loads(hark("say", "roll 2 d20", "--json", tmp=tmp_path, site=site).stdout)
+    assert [(a["name"], a["args"]) for a in turn["actions"]] == [("RollDice", {"number": 2, "sides": 20})]
+    checked = hark("skills", "test", str(example), tmp=tmp_path, site=site)
+    assert checked.returncode == 0, checked.stdout
+    own = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(example / "tests")],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site)}, timeout=300)
+    assert own.returncode == 0, own.stdout

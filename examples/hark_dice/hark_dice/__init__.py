@@ -1,0 +1,1 @@
+"""Dice and coins for Hark: a complete third-party skill plugin."""
