@@ -70,7 +70,9 @@ class Pipeline:
         from device.planner.llm import LLMPlanner
 
         model = LanguageModel(self.models.path(self.settings.llm_model, "llm"), self.settings.threads)
-        return LLMPlanner(model, self.skills, self.home)
+        planner = LLMPlanner(model, self.skills, self.home)
+        planner.warm(self.settings.data_dir / "cache")
+        return planner
 
     @property
     def context(self) -> dict[str, str]:

@@ -58,7 +58,7 @@ def _samples(skill: Skill, example: Example, lists: dict, count: int, rng: rando
     data = {"sentences": [example.template]}
     intents = Intents.from_dict({"language": "en", "intents": {skill.name: {"data": [data]}}})
     pool = [text.replace("{item}", WILDCARD_SAMPLE)
-            for _, text in islice(sample_intents(intents, slot_lists=lists), 500)]
+            for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), 500)]
     return rng.sample(pool, min(count, len(pool)))
 
 

@@ -43,6 +43,7 @@ def test_known_phrasing_with_unknown_name_keeps_the_name(fast: FastPlanner) -> N
     assert [(c.name, c.args["name"]) for c in plan.calls] == [("HassTurnOn", "spaceship")]
 
 
-@pytest.mark.parametrize("text", ["order me a pizza", "could you make the bedroom dark", "", "asdf qwerty"])
+@pytest.mark.parametrize("text", ["order me a pizza", "could you make the bedroom dark", "", "asdf qwerty",
+                                  "could you make it bright in the office"])
 def test_anything_else_is_left_to_the_llm(fast: FastPlanner, text: str) -> None:
     assert fast.plan(text) is None

@@ -98,6 +98,7 @@ class FastPlanner:
 
 
 _MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
+MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed, not device names
 
 
 def _unmatched(result: RecognizeResult) -> list:
@@ -109,7 +110,8 @@ def _only_names_unmatched(result: RecognizeResult) -> bool:
     scene's name") would otherwise take any sentence at all for a device name."""
     unmatched = _unmatched(result)
     words_matched = result.text_chunks_matched > 0
-    return words_matched and bool(unmatched) and all(e.name == "name" and e.text.strip() for e in unmatched)
+    return words_matched and bool(unmatched) and all(
+        e.name == "name" and 0 < len(e.text.split()) <= MAX_NAME_WORDS for e in unmatched)
 
 
 def _args(result: RecognizeResult) -> dict[str, Any]:

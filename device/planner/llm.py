@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from itertools import islice
+from pathlib import Path
 
 from hassil import Intents
 from hassil.sample import sample_intents
@@ -48,7 +49,7 @@ def few_shot(skills: SkillSet, home: Home, per_skill: int = 1, seed: int = 7) ->
         for example in skill.examples[:per_skill]:
             intents = Intents.from_dict({"language": "en", "intents": {
                 skill.name: {"data": [{"sentences": [example.template], "slots": example.slots}]}}})
-            samples = [text for _, text in islice(sample_intents(intents, slot_lists=lists), 200)]
+            samples = [text for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), 200)]
             plan = fast.plan(text := rng.choice(samples)) if samples else None
             if plan is not None:
                 pairs.append((text, json.dumps([c.model_dump() for c in plan.calls])))
@@ -74,8 +75,8 @@ class LLMPlanner:
     def prefix(self) -> str:
         return self._prefix
 
-    def warm(self) -> None:
-        self._model.warm(self._prefix)
+    def warm(self, cache_dir: Path | None = None) -> str:
+        return self._model.warm(self._prefix, cache_dir)
 
     def __call__(self, text: str) -> Plan:
         prompt = f"{self._prefix}<|im_start|>user\n{text.strip()[:600]}<|im_end|>\n<|im_start|>assistant\n"

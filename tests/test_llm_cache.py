@@ -1,0 +1,38 @@
+"""The LLM's prompt prefix is evaluated once and restored from disk by the next process."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from device.llm import LanguageModel
+from device.modelstore import ModelStore
+from tests.conftest import MODELS
+
+pytestmark = pytest.mark.e2e
+PREFIX = "<|im_start|>system\nYou answer with one JSON list of colour names.<|im_end|>\n" * 8
+GRAMMAR = 'root ::= "[" colour ("," colour)* "]"\ncolour ::= "\\"red\\"" | "\\"green\\"" | "\\"blue\\""'
+PROMPT = PREFIX + "<|im_start|>user\nname two colours<|im_end|>\n<|im_start|>assistant\n"
+
+
+def _model() -> LanguageModel:
+    return LanguageModel(ModelStore(MODELS).path(None, "llm"), threads=2, context=1024)
+
+
+def test_prefix_is_saved_then_restored_with_the_same_result(tmp_path: Path) -> None:
+    first = _model()
+    assert first.warm(PREFIX, tmp_path) == "computed"
+    expected = first.complete(PROMPT, GRAMMAR, 12)
+    second = _model()  # as a new process would
+    assert second.warm(PREFIX, tmp_path) == "disk"
+    assert second.complete(PROMPT, GRAMMAR, 12) == expected
+    assert len(list(tmp_path.glob("llm-prefix-*.npz"))) == 1
+
+
+def test_a_changed_prefix_or_a_damaged_cache_is_recomputed(tmp_path: Path) -> None:
+    model = _model()
+    model.warm(PREFIX, tmp_path)
+    assert model.warm(PREFIX + "more\n", tmp_path) == "computed"  # new catalog, new key
+    (cached,) = tmp_path.glob("llm-prefix-*.npz")
+    cached.write_bytes(b"not a cache")
+    assert _model().warm(PREFIX + "more\n", tmp_path) == "computed"
