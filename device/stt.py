@@ -3,8 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from device.audio import SpeechInput
+import numpy as np
+
+from device.audio import STT_RATE, SpeechInput
 from device.messages import Transcript
+
+# Whisper mishears a first word that starts at sample zero (a late push-to-talk press, or our
+# own TTS in tests: 1 in 12 "turn on ..." became "caron on ..."); a short lead-in of silence fixes it.
+LEAD_IN = np.zeros(int(0.3 * STT_RATE), dtype=np.float32)
 
 
 class Transcriber:
@@ -19,7 +25,7 @@ class Transcriber:
 
     def transcribe(self, speech: SpeechInput) -> Transcript:
         segments, info = self._model.transcribe(
-            speech.samples,
+            np.concatenate([LEAD_IN, speech.samples]),
             language="en" if self._english_only else None,
             beam_size=1,
             without_timestamps=True,

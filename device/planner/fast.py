@@ -24,7 +24,7 @@ _SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGN
 # Number lists any skill template may use: (first, last). {item} is free text.
 _RANGES = {"hours": (1, 24), "minutes": (1, 1440), "seconds": (1, 86400), "percent": (0, 100),
            "brightness": (0, 100), "volume": (0, 100), "temperature": (0, 100), "position": (0, 100),
-           "number": (0, 1000)}
+           "number": (1, 1000)}
 
 
 def _ha_sentences(names: set[str]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ class DiceArgs(BaseModel):
         Example(template="roll {number} dice"),
         Example(template="roll [a] d{percent:sides}"),
         Example(template="roll {number} d{percent:sides}"),
+        Example(template="roll {number} dice with {percent:sides} sides"),
     ],
 )
 def roll_dice(args: DiceArgs, ctx: SkillContext) -> SkillResult:
