@@ -1,6 +1,7 @@
 """The `hark` command line. Every command has --help; reporting commands have --json.
 
-Exit codes: 0 = done, 1 = the turn ran but an action failed, 2 = bad input or setup
+Exit codes: 0 = done (or waiting for a yes), 1 = an action failed or was denied, or nothing was
+heard, 2 = bad input or setup
 (one line on stderr that names the fix; never a traceback).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from device.errors import HarkError
 from device.messages import Turn
 
 EXIT_FAILED_ACTION, EXIT_BAD_INPUT = 1, 2
+FAILURES = {"failed", "invalid", "denied"}  # a question waiting for a yes is not a failure
 SAMPLE_COMMAND = "turn on the kitchen light"
 console = Console(stderr=False, highlight=False)
 
@@ -42,10 +44,10 @@ def _report(turn: Turn, as_json: bool) -> int:
         from device.report import print_turn
 
         print_turn(turn, console)
-    failed = [a for a in turn.actions if a.status != "done"]
+    failed = [a for a in turn.actions if a.status in FAILURES]
     for action in failed:
-        print(f"hark: {action.name}: {action.speech}", file=sys.stderr)
-    return EXIT_FAILED_ACTION if failed or not turn.actions else 0
+        print(f"hark: {action.name}: {action.speech or action.status}", file=sys.stderr)
+    return EXIT_FAILED_ACTION if failed or not turn.transcript else 0
 
 
 def _respond(pipeline, turn: Turn, args: argparse.Namespace) -> int:

@@ -1,53 +1,105 @@
-"""Runs planned calls against the skills: validates arguments, bounds time, contains failures.
+"""Runs planned calls against the skills, as the policy allows.
 
-A skill that raises or overruns its budget fails that action only, with a sentence the user
-can understand; the device stays up.
+Every call is checked before any runs: arguments against the skill's schema, the predicted
+effect (preview), and the policy's verdict. A plan never runs half-valid: one bad or denied step
+stops all of it, and one step that needs a yes holds all of it for the next turn. A skill that
+raises or overruns its budget fails that action only, with a sentence the user can understand.
 """
 from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from device.messages import ActionCall, ActionResult
+from device.policy import Policy, Verdict
 from skills.registry import SkillSet
-from skills.sdk import SkillContext, SkillError
+from skills.sdk import Preview, Skill, SkillContext, SkillError
 
 log = logging.getLogger(__name__)
 
 
-class Executor:
-    """Executes calls in order with a time budget per call."""
+@dataclass
+class Checked:
+    """A call that passed validation, with what it would do and what the policy says."""
 
-    def __init__(self, skills: SkillSet, context: SkillContext, timeout_seconds: float) -> None:
+    call: ActionCall
+    skill: Skill
+    args: BaseModel
+    preview: Preview | None
+    verdict: Verdict
+
+
+class Executor:
+    """Checks whole plans, then executes allowed calls in order with a time budget per call."""
+
+    def __init__(self, skills: SkillSet, context: SkillContext, timeout_seconds: float,
+                 policy: Policy | None = None) -> None:
         self._skills, self._context, self._timeout = skills, context, timeout_seconds
+        self._policy = policy or Policy()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="skill")
 
-    def run(self, calls: list[ActionCall]) -> list[ActionResult]:
-        return [self.run_one(call) for call in calls]
+    def run(self, calls: list[ActionCall], confirmed: bool = False) -> list[ActionResult]:
+        """`confirmed`: the user already said yes to this plan, in an earlier turn's question."""
+        checked = [self.check(call) for call in calls]
+        if any(isinstance(c, ActionResult) for c in checked):
+            return [c if isinstance(c, ActionResult) else _held(c, "cancelled", "") for c in checked]
+        if any(c.verdict.decision == "deny" for c in checked):
+            return [_held(c, "denied", f"I'm not allowed to do that, because {c.verdict.reason}.")
+                    if c.verdict.decision == "deny" else _held(c, "cancelled", "") for c in checked]
+        if not confirmed and any(c.verdict.decision == "confirm" for c in checked):
+            question = f"This will {'; then '.join(_summary(c) for c in checked)}. Go ahead?"
+            return [_held(c, "needs_confirmation", question if i == 0 else "") for i, c in enumerate(checked)]
+        return [self._execute(c) for c in checked]
 
     def run_one(self, call: ActionCall) -> ActionResult:
+        return self.run([call])[0]
+
+    def check(self, call: ActionCall) -> Checked | ActionResult:
         if call.name not in self._skills:
             return _result(call, "invalid", f"I don't have a skill called {call.name}.")
         skill = self._skills[call.name]
         try:
             args = skill.params.model_validate(call.args)
+            preview = skill.preview(args, self._context) if skill.preview else None
         except ValidationError as exc:
             problem = exc.errors()[0]["msg"]
             return _result(call, "invalid", f"I couldn't use those details for {call.name}: {problem}.")
-        future = self._pool.submit(skill.run, args, self._context)
+        except SkillError as exc:
+            return _result(call, "failed", str(exc))
+        return Checked(call, skill, args, preview, self._policy.decide(skill, preview, self._kinds(preview)))
+
+    def _kinds(self, preview: Preview | None) -> dict[str, str | None]:
+        touched = {c.entity_id for c in preview.changes} if preview else set()
+        return {e.id: e.attributes.get("device_class") for e in self._context.home.entities if e.id in touched}
+
+    def _execute(self, checked: Checked) -> ActionResult:
+        call = checked.call
+        future = self._pool.submit(checked.skill.run, checked.args, self._context)
         try:
             outcome = future.result(timeout=self._timeout)
         except SkillError as exc:
-            return _result(call, "failed", str(exc))
+            return _held(checked, "failed", str(exc))
         except FutureTimeout:
-            return _result(call, "failed", f"{call.name} took too long, so I stopped waiting.")
+            return _held(checked, "failed", f"{call.name} took too long, so I stopped waiting.")
         except Exception:  # a skill's bug must cost one action, not the device
             log.exception("skill %s raised", call.name)
-            return _result(call, "failed", f"Something went wrong while running {call.name}.")
-        return ActionResult(name=call.name, args=call.args, status="done", result=outcome.model_dump())
+            return _held(checked, "failed", f"Something went wrong while running {call.name}.")
+        return ActionResult(name=call.name, args=call.args, status="done", result=outcome.model_dump(),
+                            decision=checked.verdict.decision, reason=checked.verdict.reason)
+
+
+def _summary(checked: Checked) -> str:
+    return checked.preview.summary if checked.preview else f"run {checked.call.name}"
+
+
+def _held(checked: Checked, status: str, speech: str) -> ActionResult:
+    result = {"speech": speech, **({"preview": checked.preview.model_dump()} if checked.preview else {})}
+    return ActionResult(name=checked.call.name, args=checked.call.args, status=status, result=result,
+                        decision=checked.verdict.decision, reason=checked.verdict.reason)
 
 
 def _result(call: ActionCall, status: str, speech: str) -> ActionResult:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Source = Literal["fast", "llm"]
-Status = Literal["done", "failed", "invalid"]
+Status = Literal["done", "failed", "invalid", "needs_confirmation", "denied", "cancelled"]
 
 
 class Transcript(BaseModel):
@@ -46,9 +46,14 @@ class ActionResult(BaseModel):
     name: str
     args: dict[str, Any]
     status: Status
-    """done, failed (the skill said why) or invalid (arguments broke the schema)."""
+    """done; failed (the skill said why); invalid (arguments broke the schema); needs_confirmation
+    (held until the user says yes); denied (by the policy); cancelled (another step stopped the plan)."""
     result: dict[str, Any] = {}
-    """speech: the sentence for the user; data: what the skill reports."""
+    """speech: the sentence for the user; data: what the skill reports; preview: the predicted effect."""
+    decision: str | None = None
+    """The policy's verdict: allow, confirm or deny."""
+    reason: str = ""
+    """Why the policy decided so."""
 
     @property
     def speech(self) -> str:

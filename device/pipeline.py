@@ -13,12 +13,14 @@ from pathlib import Path
 
 from device.audio import AudioChunk, SpeechInput, read_wav, require_sound, write_wav
 from device.config import Settings
+from device.confirm import answer
 from device.errors import HarkError
 from device.executor import Executor
 from device.messages import PipelineEvent, Plan, Turn
 from device.modelstore import ModelStore
 from device.planner import Planner
 from device.planner.fast import FastPlanner
+from device.policy import Policy
 from skills.home import Home
 from skills.registry import SkillSet, load_skills
 from skills.sdk import SkillContext
@@ -79,10 +81,14 @@ class Pipeline:
         return {"area": self.settings.area} if self.settings.area else {}
 
     @cached_property
+    def policy(self) -> Policy:
+        return Policy.load(self.settings.config_dir / "policy.toml")
+
+    @cached_property
     def executor(self) -> Executor:
         media = self.settings.media_dir or self.settings.data_dir / "media"
         context = SkillContext(home=self.home, store=self.store, media_dir=media)
-        return Executor(self.skills, context, self.settings.skill_timeout_seconds)
+        return Executor(self.skills, context, self.settings.skill_timeout_seconds, self.policy)
 
     def listen(self, wav: Path, reply_wav: Path | None = None) -> Turn:
         """A whole turn from a recording."""
@@ -126,14 +132,30 @@ class Pipeline:
         return turn
 
     def _act(self, turn: Turn) -> None:
+        """Answer a held question, or plan the command (which cancels any unanswered question)."""
+        now = time.time()
+        held = self.store.take_pending(self.policy.confirm_timeout_seconds, now)
+        reply = answer(turn.transcript)
+        if reply is not None and held is None:
+            turn.reply = "There's nothing waiting for an answer."
+            return
+        if reply == "no":
+            turn.reply = "OK, I won't."
+            return
         with _timed(turn.timings_ms, "plan"):
-            plan: Plan = self.planner.plan(turn.transcript, self.context)
+            if reply == "yes":
+                plan = Plan(calls=held, source="fast")
+            else:
+                plan = self.planner.plan(turn.transcript, self.context)
         turn.source = plan.source
         self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
         with _timed(turn.timings_ms, "act"):
-            for result in self.executor.run(plan.calls):
-                turn.actions.append(result)
-                self._emit(PipelineEvent(type="action", data=result.model_dump()))
+            results = self.executor.run(plan.calls, confirmed=reply == "yes")
+        for result in results:
+            turn.actions.append(result)
+            self._emit(PipelineEvent(type="action", data=result.model_dump()))
+        if any(r.status == "needs_confirmation" for r in results):
+            self.store.ask([c.model_dump() for c in plan.calls], now)
         turn.reply = " ".join(a.speech for a in turn.actions if a.speech) or NOTHING_HEARD
 
     def speak(self, text: str) -> Iterator[AudioChunk]:

@@ -43,6 +43,23 @@ class SkillResult(BaseModel):
     data: dict[str, Any] = {}
 
 
+class Change(BaseModel):
+    """One predicted effect on the world."""
+
+    entity_id: str
+    name: str
+    before: str
+    after: str
+
+
+class Preview(BaseModel):
+    """What a call would do, predicted without doing it: the policy reads it, and the user hears
+    `summary` when asked to confirm ("This will unlock the Front Door.")."""
+
+    summary: str
+    changes: list[Change] = []
+
+
 class SkillError(Exception):
     """A failure the skill explains to the user in one spoken sentence."""
 
@@ -75,6 +92,7 @@ class Skill:
     permissions: tuple[str, ...] = ()
     risk: Risk = "act"
     origin: str = "builtin"
+    preview: Callable[[BaseModel, SkillContext], Preview] | None = None
 
     def schema(self) -> dict[str, Any]:
         return self.params.model_json_schema()
@@ -87,8 +105,10 @@ def skill(
     examples: list[Example | str] = (),  # type: ignore[assignment]
     permissions: list[str] = (),  # type: ignore[assignment]
     risk: Risk = "act",
+    preview: Callable[[BaseModel, SkillContext], Preview] | None = None,
 ) -> Callable[[Callable], Callable]:
-    """Tag a function as a skill. Tagging only: the registry collects tagged functions."""
+    """Tag a function as a skill. Tagging only: the registry collects tagged functions.
+    `preview(args, ctx)` predicts the effect without causing it (for dry runs and confirmations)."""
 
     def tag(fn: Callable) -> Callable:
         setattr(fn, SKILL_TAG, {
@@ -97,6 +117,7 @@ def skill(
             "examples": tuple(Example(template=e) if isinstance(e, str) else e for e in examples),
             "permissions": tuple(permissions),
             "risk": risk,
+            "preview": preview,
         })
         return fn
 

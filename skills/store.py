@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS timers (
     id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, area TEXT, seconds REAL NOT NULL,
     started_at REAL NOT NULL, ends_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'running',
     remaining REAL);
+CREATE TABLE IF NOT EXISTS pending (
+    id INTEGER PRIMARY KEY CHECK (id = 1), calls TEXT NOT NULL, asked_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS list_items (
     id INTEGER PRIMARY KEY AUTOINCREMENT, list TEXT NOT NULL, item TEXT NOT NULL,
     done INTEGER NOT NULL DEFAULT 0, added_at REAL NOT NULL);
@@ -117,6 +119,18 @@ class Store:
 
     def remove_item(self, item_id: int) -> None:
         self._run("DELETE FROM list_items WHERE id = ?", (item_id,))
+
+    def ask(self, calls: list[dict[str, Any]], now: float) -> None:
+        """Hold a plan until the user answers; a new question replaces an unanswered one."""
+        self._run("INSERT OR REPLACE INTO pending VALUES (1, ?, ?)", (json.dumps(calls), now))
+
+    def take_pending(self, max_age: float, now: float) -> list[dict[str, Any]] | None:
+        """The held plan if it was asked within max_age seconds; taking it clears it either way."""
+        rows = self._run("SELECT calls, asked_at FROM pending WHERE id = 1")
+        self._run("DELETE FROM pending")
+        if not rows or now - rows[0]["asked_at"] > max_age:
+            return None
+        return json.loads(rows[0]["calls"])
 
     def close(self) -> None:
         self._db.close()

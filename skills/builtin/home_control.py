@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills.home import Entity, Target
-from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
+from skills.sdk import Change, Example, Preview, SkillContext, SkillError, SkillResult, skill
 
 _LIGHTS = {"domain": "light"}
 _ON_STATE = {"cover": "open", "lock": "locked"}
@@ -12,14 +12,30 @@ _OFF_STATE = {"cover": "closed", "lock": "unlocked"}
 _SWITCHABLE = {"light", "switch", "fan", "cover", "lock", "input_boolean", "media_player", "scene", "script"}
 
 
-def _apply(ctx: SkillContext, target: Target, states: dict[str, str], default: str) -> SkillResult:
+_VERBS = {("lock", "locked"): "lock", ("lock", "unlocked"): "unlock", ("cover", "open"): "open",
+          ("cover", "closed"): "close"}
+
+
+def _changes(ctx: SkillContext, target: Target, states: dict[str, str], default: str) -> list[tuple[Entity, str]]:
     entities = [e for e in ctx.home.resolve(target) if e.domain in _SWITCHABLE]
+    return [(e, states.get(e.domain, default)) for e in entities]
+
+
+def _preview(ctx: SkillContext, target: Target, states: dict[str, str], default: str) -> Preview:
+    planned = _changes(ctx, target, states, default)
+    phrases = [f"{_VERBS.get((e.domain, new), f'turn {default}')} the {e.name}" for e, new in planned[:3]]
+    more = f" and {len(planned) - 3} more" if len(planned) > 3 else ""
+    return Preview(summary=", ".join(phrases) + more,
+                   changes=[Change(entity_id=e.id, name=e.name, before=e.state, after=new) for e, new in planned])
+
+
+def _apply(ctx: SkillContext, target: Target, states: dict[str, str], default: str) -> SkillResult:
+    planned = _changes(ctx, target, states, default)
     changed = []
-    for entity in entities:
-        new = states.get(entity.domain, default)
+    for entity, new in planned:
         changed.append({"entity_id": entity.id, "from": entity.state, "to": new})
         ctx.home.set_state(entity, new)
-    return SkillResult(speech=_speech(entities, states, default), data={"changed": changed})
+    return SkillResult(speech=_speech([e for e, _ in planned], states, default), data={"changed": changed})
 
 
 def _speech(entities: list[Entity], states: dict[str, str], default: str) -> str:
@@ -33,6 +49,7 @@ def _speech(entities: list[Entity], states: dict[str, str], default: str) -> str
     name="HassTurnOn",
     description="Turn on, open or lock devices chosen by name, area, floor or kind",
     permissions=["home.control"],
+    preview=lambda args, ctx: _preview(ctx, args, _ON_STATE, "on"),
     examples=[
         "(turn|switch|power) on [the] {name}",
         "(turn|switch|power) [the] {name} on",
@@ -54,6 +71,7 @@ def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     name="HassTurnOff",
     description="Turn off, close or unlock devices chosen by name, area, floor or kind",
     permissions=["home.control"],
+    preview=lambda args, ctx: _preview(ctx, args, _OFF_STATE, "off"),
     examples=[
         "(turn|switch|power) off [the] {name}",
         "(turn|switch|power) [the] {name} off",
