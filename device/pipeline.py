@@ -64,15 +64,19 @@ class Pipeline:
         return Speaker(self.models.path(self.settings.tts_model, "tts"))
 
     @cached_property
+    def fast_planner(self) -> FastPlanner:
+        return FastPlanner(self.skills, self.home)
+
+    @cached_property
     def planner(self) -> Planner:
-        return Planner(FastPlanner(self.skills, self.home), self._make_llm_planner)
+        return Planner(self.fast_planner, self._make_llm_planner)
 
     def _make_llm_planner(self):
         from device.llm import LanguageModel
         from device.planner.llm import LLMPlanner
 
         model = LanguageModel(self.models.path(self.settings.llm_model, "llm"), self.settings.threads)
-        planner = LLMPlanner(model, self.skills, self.home)
+        planner = LLMPlanner(model, self.skills, self.home, self.fast_planner)
         planner.warm(self.settings.data_dir / "cache")
         return planner
 

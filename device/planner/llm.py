@@ -41,10 +41,11 @@ def _home_lines(home: Home) -> str:
     return f"Areas: {areas}\nDevices: {devices}"
 
 
-def few_shot(skills: SkillSet, home: Home, per_skill: int = 1, seed: int = 7) -> list[tuple[str, str]]:
+def few_shot(skills: SkillSet, home: Home, fast: FastPlanner, per_skill: int = 1,
+             seed: int = 7) -> list[tuple[str, str]]:
     """(utterance, answer JSON) pairs sampled from each skill's example templates; the template's
     own match by the fast path gives the exact arguments."""
-    fast, lists, pairs, rng = FastPlanner(skills, home), slot_lists(home), [], random.Random(seed)
+    lists, pairs, rng = slot_lists(home), [], random.Random(seed)
     for skill in skills:
         for example in skill.examples[:per_skill]:
             intents = Intents.from_dict({"language": "en", "intents": {
@@ -59,15 +60,15 @@ def few_shot(skills: SkillSet, home: Home, per_skill: int = 1, seed: int = 7) ->
 class LLMPlanner:
     """Plans with the language model under the skills' grammar; built once per skill set."""
 
-    def __init__(self, model: LanguageModel, skills: SkillSet, home: Home) -> None:
+    def __init__(self, model: LanguageModel, skills: SkillSet, home: Home, fast: FastPlanner) -> None:
         self._model = model
         self._grammar = plan_grammar(skills)
-        self._prefix = self._build_prefix(skills, home)
+        self._prefix = self._build_prefix(skills, home, fast)
 
-    def _build_prefix(self, skills: SkillSet, home: Home) -> str:
+    def _build_prefix(self, skills: SkillSet, home: Home, fast: FastPlanner) -> str:
         catalog = "\n".join(_signature(s) for s in skills)
         prompt = f"<|im_start|>system\n{_SYSTEM}\nSkills:\n{catalog}\n{_home_lines(home)}<|im_end|>\n"
-        for text, answer in few_shot(skills, home):
+        for text, answer in few_shot(skills, home, fast):
             prompt += f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n{answer}<|im_end|>\n"
         return prompt
 

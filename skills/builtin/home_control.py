@@ -45,23 +45,29 @@ def _speech(entities: list[Entity], states: dict[str, str], default: str) -> str
     return f"Done: {len(entities)} devices are now {default}."
 
 
+def _switch_examples(on: str, activate: str, open_: str, lock: str) -> list[Example | str]:
+    """The templates of turning on and of turning off, which differ only in their verbs."""
+    lights = "(light|lights)"
+    return [
+        f"(turn|switch|power) {on} [the] {{name}}",
+        f"(turn|switch|power) [the] {{name}} {on}",
+        f"({activate}) [the] {{name}}",
+        Example(template=f"(turn|switch) {on} [all] [the] {lights} in [the] {{area}}", slots=_LIGHTS),
+        Example(template=f"(turn|switch) {on} [all] [the] {{area}} {lights}", slots=_LIGHTS),
+        Example(template=f"(turn|switch) [all] [the] {{area}} {lights} {on}", slots=_LIGHTS),
+        Example(template=f"(turn|switch) {on} [all] [the] {{floor}} {lights}", slots=_LIGHTS),
+        Example(template=f"(turn|switch) {on} all [the] lights", slots=_LIGHTS),
+        Example(template=f"{open_} [the] {{name}}", slots={"domain": "cover"}),
+        Example(template=f"{lock} [the] {{name}}", slots={"domain": "lock"}),
+    ]
+
+
 @skill(
     name="HassTurnOn",
     description="Turn on, open or lock devices chosen by name, area, floor or kind",
     permissions=["home.control"],
     preview=lambda args, ctx: _preview(ctx, args, _ON_STATE, "on"),
-    examples=[
-        "(turn|switch|power) on [the] {name}",
-        "(turn|switch|power) [the] {name} on",
-        "(activate|enable) [the] {name}",
-        Example(template="(turn|switch) on [all] [the] (light|lights) in [the] {area}", slots=_LIGHTS),
-        Example(template="(turn|switch) on [all] [the] {area} (light|lights)", slots=_LIGHTS),
-        Example(template="(turn|switch) [all] [the] {area} (light|lights) on", slots=_LIGHTS),
-        Example(template="(turn|switch) on [all] [the] {floor} (light|lights)", slots=_LIGHTS),
-        Example(template="(turn|switch) on all [the] lights", slots=_LIGHTS),
-        Example(template="open [the] {name}", slots={"domain": "cover"}),
-        Example(template="lock [the] {name}", slots={"domain": "lock"}),
-    ],
+    examples=_switch_examples("on", "activate|enable", "open", "lock"),
 )
 def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _ON_STATE, "on")
@@ -72,18 +78,7 @@ def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     description="Turn off, close or unlock devices chosen by name, area, floor or kind",
     permissions=["home.control"],
     preview=lambda args, ctx: _preview(ctx, args, _OFF_STATE, "off"),
-    examples=[
-        "(turn|switch|power) off [the] {name}",
-        "(turn|switch|power) [the] {name} off",
-        "(deactivate|disable) [the] {name}",
-        Example(template="(turn|switch) off [all] [the] (light|lights) in [the] {area}", slots=_LIGHTS),
-        Example(template="(turn|switch) off [all] [the] {area} (light|lights)", slots=_LIGHTS),
-        Example(template="(turn|switch) [all] [the] {area} (light|lights) off", slots=_LIGHTS),
-        Example(template="(turn|switch) off [all] [the] {floor} (light|lights)", slots=_LIGHTS),
-        Example(template="(turn|switch) off all [the] lights", slots=_LIGHTS),
-        Example(template="close [the] {name}", slots={"domain": "cover"}),
-        Example(template="unlock [the] {name}", slots={"domain": "lock"}),
-    ],
+    examples=_switch_examples("off", "deactivate|disable", "close", "unlock"),
 )
 def turn_off(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _OFF_STATE, "off")
