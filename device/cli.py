@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     with tempfile.TemporaryDirectory(prefix="hark-demo-") as tmp:
         sample = Path(tmp) / "sample.wav"
-        write_wav(sample, pipeline.speak(args.text))
+        write_wav(sample, pipeline.speak(args.text, steady=True))
         if not args.json:
             console.print(f"[dim]Sample[/]      spoken by our TTS: {args.text!r}")
         turn = pipeline.listen(sample, args.out)

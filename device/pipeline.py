@@ -162,8 +162,8 @@ class Pipeline:
             self.store.ask([c.model_dump() for c in plan.calls], now)
         turn.reply = " ".join(a.speech for a in turn.actions if a.speech) or NOTHING_HEARD
 
-    def speak(self, text: str) -> Iterator[AudioChunk]:
-        return self.speaker.synthesize(text)
+    def speak(self, text: str, steady: bool = False) -> Iterator[AudioChunk]:
+        return self.speaker.synthesize(text, steady=steady)
 
 
 @contextmanager

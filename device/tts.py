@@ -20,10 +20,13 @@ class Speaker:
     def rate(self) -> int:
         return self._voice.config.sample_rate
 
-    def synthesize(self, text: str, length_scale: float | None = None) -> Iterator[AudioChunk]:
+    def synthesize(self, text: str, length_scale: float | None = None, steady: bool = False) -> Iterator[AudioChunk]:
+        """`steady`: no sampled noise, so the same text always sounds the same. For speech we make
+        as input (the demo's sample, test commands): a random rendering sometimes slurs "turn"."""
         from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=length_scale) if length_scale else None
+        noise = 0.0 if steady else None
+        config = SynthesisConfig(length_scale=length_scale, noise_scale=noise, noise_w_scale=noise)
         elapsed_ms = 0
         for chunk in self._voice.synthesize(text, syn_config=config):
             audio = chunk.audio_int16_bytes

@@ -56,7 +56,7 @@ def spoken(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("spoken")
 
     def make(text: str, rate: int | None = None, channels: int = 1) -> Path:
-        chunks = list(pipeline.speak(text))
+        chunks = list(pipeline.speak(text, steady=True))
         path = folder / f"{abs(hash((text, rate, channels)))}.wav"
         samples = np.concatenate([np.frombuffer(c.audio, "<i2") for c in chunks]).astype(np.float32) / 32767
         source_rate = chunks[0].rate
