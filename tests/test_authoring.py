@@ -103,3 +103,12 @@ def test_example_plugin_installs_routes_and_passes_its_tests(tmp_path: Path) -> 
     own = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(example / "tests")],
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site)}, timeout=300)
     assert own.returncode == 0, own.stdout
+
+
+def test_skills_test_on_a_path_without_skills_is_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty_plugin"
+    empty.mkdir()
+    (empty / "helpers.py").write_text("VALUE = 1\n")
+    run = hark("skills", "test", str(empty), tmp=tmp_path)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip() == f"hark: error: no skills declared at {empty} (give a skill .py file or a plugin folder)"
