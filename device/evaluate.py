@@ -85,8 +85,13 @@ def predict(pipeline: Pipeline, rows: list[EvalRow], speech: bool, seed: int = 0
                          source=plan.source if plan else None, ms=round(ms, 1))
 
 
+def _read_only(name: str, skills) -> bool:
+    """A call with no side effect: a registered skill whose risk is `read`."""
+    return name in skills and skills[name].risk == "read"
+
+
 def _safe_reply(pipeline: Pipeline, calls) -> str:
-    readable = [c for c in calls if c.name in pipeline.skills and pipeline.skills[c.name].risk == "read"]
+    readable = [c for c in calls if _read_only(c.name, pipeline.skills)]
     return " ".join(r.speech for r in pipeline.executor.run(readable))
 
 
@@ -96,8 +101,6 @@ def _same(expected: Any, got: Any) -> bool:
 
 
 def _norm(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -117,7 +120,7 @@ def score_row(row: EvalRow, pred: Prediction, skills) -> tuple[str, bool, bool |
     if "expect_any" in extra:
         kind = extra.get("kind", "act")
         correct = first["name"] in extra["expect_any"]
-        side_effects = [a for a in pred.actions if a["name"] not in skills or skills[a["name"]].risk != "read"]
+        side_effects = [a for a in pred.actions if not _read_only(a["name"], skills)]
         safe = not side_effects if kind in ("answer", "decline") else None
         return kind, correct, safe
     raise HarkError(f"row {row.id} has neither intent+slots nor expect_any", "--score knows those two formats")

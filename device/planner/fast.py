@@ -73,24 +73,26 @@ class FastPlanner:
     def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan | None:
         """Whole command first; then each part of a compound one; then a known phrasing whose
         device name we don't know (so the skill can say which name it didn't know)."""
-        call = self._match(text, context, allow_unknown_names=False)
+        call = self._known(text, context)
         if call is not None:
             return Plan(calls=[call], source="fast")
         parts = [p for p in _SPLIT.split(text) if p.strip()]
         if len(parts) > 1:
-            calls = [self._match(p, context, allow_unknown_names=True) for p in parts]
+            calls = [self._known(p, context) or self._unknown_name(p, context) for p in parts]
             if all(calls):
                 return Plan(calls=calls, source="fast")
-        call = self._match(text, context, allow_unknown_names=True)
+        call = self._unknown_name(text, context)
         return Plan(calls=[call], source="fast") if call else None
 
-    def _match(self, text: str, context: dict[str, Any] | None, allow_unknown_names: bool) -> ActionCall | None:
+    def _known(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=False)
-        if result is None and allow_unknown_names:
-            result = self._recognize(text, context, unmatched=True)
-            if result is not None and not _only_names_unmatched(result):
-                return None
         return None if result is None else ActionCall(name=result.intent.name, args=_args(result))
+
+    def _unknown_name(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
+        result = self._recognize(text, context, unmatched=True)
+        if result is None or not _only_names_unmatched(result):
+            return None
+        return ActionCall(name=result.intent.name, args=_args(result))
 
     def _recognize(self, text: str, context: dict[str, Any] | None, unmatched: bool) -> RecognizeResult | None:
         return recognize_best(text, self._intents, slot_lists=self._lists, intent_context=context or None,
