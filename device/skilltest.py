@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import random
-from itertools import islice
 from pathlib import Path
 
-from hassil import Intents
-from hassil.intents import TextSlotList
-from hassil.sample import sample_intents
 from pydantic import BaseModel, ValidationError
 
 from device.errors import HarkError
 from device.pipeline import Pipeline
-from device.planner.fast import slot_lists
+from device.planner.fast import sample_utterances, slot_lists
 from skills.registry import SkillSet, import_file
 from skills.sdk import Example, Skill
 
@@ -44,21 +40,8 @@ def add_skill_files(pipeline: Pipeline, path: Path) -> list[str]:
     return sorted(declared.skills)
 
 
-WILDCARD_SAMPLE = "bananas"  # what a free-text slot is filled with when sampling
-
-
-def _fits(context: dict, requires: dict) -> bool:
-    return all(context.get(k) in (v if isinstance(v, list) else [v]) for k, v in requires.items())
-
-
 def _samples(skill: Skill, example: Example, lists: dict, count: int, rng: random.Random) -> list[str]:
-    """Utterances from a template, with only the device names its `requires` admits."""
-    names = [v for v in lists["name"].values if _fits(v.context or {}, example.requires)]
-    lists = {**lists, "name": TextSlotList(name="name", values=names)}
-    data = {"sentences": [example.template]}
-    intents = Intents.from_dict({"language": "en", "intents": {skill.name: {"data": [data]}}})
-    pool = [text.replace("{item}", WILDCARD_SAMPLE)
-            for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), 500)]
+    pool = sample_utterances(skill.name, example, lists, 500)
     return rng.sample(pool, min(count, len(pool)))
 
 

@@ -29,7 +29,8 @@ def state(context: SkillContext, name: str) -> str:
 def test_defaults_allow_acts_and_confirm_security_devices(skills: SkillSet, context: SkillContext) -> None:
     executor = Executor(skills, context, 5)
     assert executor.run([ActionCall(name="HassTurnOn", args={"name": "Office Light"})])[0].decision == "allow"
-    for call in (UNLOCK, ActionCall(name="HassTurnOn", args={"name": "Garage Door"})):
+    for call in (UNLOCK, ActionCall(name="HassTurnOn", args={"name": "Garage Door"}),
+                 ActionCall(name="HassSetPosition", args={"name": "Garage Door", "position": 100})):
         checked = executor.check(call)
         assert checked.verdict.decision == "confirm" and "security device" in checked.verdict.reason
 

@@ -10,15 +10,18 @@ call, so the skill can say which name it didn't know.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from hassil import Intents, RecognizeResult, recognize_best
 from hassil.expression import TextChunk
 from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
+from hassil.sample import sample_intents
 
 from device.messages import ActionCall, Plan
 from skills.home import Entity, Home
 from skills.registry import SkillSet
+from skills.sdk import Example
 
 _SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
 # Number lists any skill template may use: (first, last). {item} is free text.
@@ -61,6 +64,24 @@ def slot_lists(home: Home, taken: set[str] = frozenset()) -> dict[str, SlotList]
     lists["area"] = TextSlotList.from_strings([n for a in home.data.areas for n in a.all_names], False, "area")
     lists["floor"] = TextSlotList.from_strings([n for f in home.data.floors for n in f.all_names], False, "floor")
     return lists
+
+
+WILDCARD_SAMPLE = "bananas"  # what a free-text slot is filled with when sampling
+
+
+def _fits(context: dict, requires: dict) -> bool:
+    return all(context.get(k) in (v if isinstance(v, list) else [v]) for k, v in requires.items())
+
+
+def sample_utterances(skill_name: str, example: Example, lists: dict[str, SlotList], limit: int) -> list[str]:
+    """Up to `limit` sentences a template produces, with only the device names its `requires`
+    admits and free-text slots filled in: the LLM's few-shot examples and `hark skills test` use them."""
+    names = [v for v in lists["name"].values if _fits(v.context or {}, example.requires)]
+    lists = {**lists, "name": TextSlotList(name="name", values=names)}
+    data = {"sentences": [example.template], "slots": example.slots}
+    intents = Intents.from_dict({"language": "en", "intents": {skill_name: {"data": [data]}}})
+    return [text.replace("{item}", WILDCARD_SAMPLE)
+            for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), limit)]
 
 
 class FastPlanner:

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import json
 import random
-from itertools import islice
 from pathlib import Path
-
-from hassil import Intents
-from hassil.sample import sample_intents
 
 from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
-from device.planner.fast import FastPlanner, slot_lists
+from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, plan_grammar
 from skills.home import Home
 from skills.registry import SkillSet
@@ -48,9 +44,7 @@ def few_shot(skills: SkillSet, home: Home, fast: FastPlanner, per_skill: int = 1
     lists, pairs, rng = slot_lists(home), [], random.Random(seed)
     for skill in skills:
         for example in skill.examples[:per_skill]:
-            intents = Intents.from_dict({"language": "en", "intents": {
-                skill.name: {"data": [{"sentences": [example.template], "slots": example.slots}]}}})
-            samples = [text for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), 200)]
+            samples = sample_utterances(skill.name, example, lists, 200)
             plan = fast.plan(text := rng.choice(samples)) if samples else None
             if plan is not None:
                 pairs.append((text, json.dumps([c.model_dump() for c in plan.calls])))

@@ -90,7 +90,8 @@ class LightSetArgs(Target):
 
 
 @skill(name="HassLightSet", description="Set the brightness or colour of lights", permissions=["home.control"],
-       examples=["set [the] {name} to {brightness} percent", "(dim|set) [the] {area} lights to {brightness} percent"])
+       examples=[Example(template="set [the] {name} to {brightness} percent", requires={"domain": "light"}),
+                 "(dim|set) [the] {area} lights to {brightness} percent"])
 def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
     if args.brightness is None and args.color is None:
         raise SkillError("To what brightness or colour?")
@@ -130,12 +131,26 @@ class PositionArgs(Target):
     position: int = Field(ge=0, le=100, description="Open position in percent")
 
 
-@skill(name="HassSetPosition", description="Open covers or valves to a position", permissions=["home.control"],
-       examples=[Example(template="open [the] {name} to {position} percent", requires={"domain": ["cover", "valve"]})])
-def set_position(args: PositionArgs, ctx: SkillContext) -> SkillResult:
+def _positioned(args: PositionArgs, ctx: SkillContext) -> list[Entity]:
     found = [e for e in ctx.home.resolve(args) if e.domain in ("cover", "valve")]
     if not found:
         raise SkillError("That can't be set to a position.")
+    return found
+
+
+def _position_preview(args: PositionArgs, ctx: SkillContext) -> Preview:
+    """Opening a garage door to 100% is as critical as opening it: the policy must see it."""
+    found = _positioned(args, ctx)
+    after = "open" if args.position else "closed"
+    return Preview(summary=f"set {', '.join(e.name for e in found[:3])} to {args.position}% open",
+                   changes=[Change(entity_id=e.id, name=e.name, before=e.state, after=after) for e in found])
+
+
+@skill(name="HassSetPosition", description="Open covers or valves to a position", permissions=["home.control"],
+       preview=_position_preview,
+       examples=[Example(template="open [the] {name} to {position} percent", requires={"domain": ["cover", "valve"]})])
+def set_position(args: PositionArgs, ctx: SkillContext) -> SkillResult:
+    found = _positioned(args, ctx)
     for entity in found:
         ctx.home.set_state(entity, "open" if args.position else "closed", position=args.position)
     return SkillResult(speech=f"{found[0].name if len(found) == 1 else 'Done'}: {args.position}% open.",

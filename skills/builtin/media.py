@@ -12,6 +12,12 @@ from skills.home import Entity, Target
 from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
 
 _VOLUME_STEP = 10
+_PLAYERS = {"domain": "media_player"}
+
+
+def _verbs(verbs: str) -> list[Example | str]:
+    """'pause the music', and 'pause the TV' where {name} is a media player."""
+    return [f"{verbs} [the] (music|song|video)", Example(template=f"{verbs} [the] {{name}}", requires=_PLAYERS)]
 
 
 class PlayerTarget(BaseModel):
@@ -44,13 +50,13 @@ def _done(chosen: list[Entity], what: str) -> SkillResult:
 
 
 @skill(name="HassMediaPause", description="Pause the music or video", permissions=["media"],
-       examples=["pause [the] (music|song|video|tv|{name})"])
+       examples=_verbs("pause"))
 def pause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, "paused"), "Paused")
 
 
 @skill(name="HassMediaUnpause", description="Resume paused music or video", permissions=["media"],
-       examples=["(resume|unpause) [the] (music|song|video|tv|{name})"])
+       examples=_verbs("(resume|unpause)"))
 def unpause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, "playing"), "Playing")
 
@@ -101,13 +107,13 @@ def step_volume(args: VolumeStepArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassMediaPlayerMute", description="Mute a media player", permissions=["media"],
-       examples=["mute [the] (music|tv|{name})"])
+       examples=_verbs("mute"))
 def mute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, is_volume_muted=True), "Muted")
 
 
 @skill(name="HassMediaPlayerUnmute", description="Unmute a media player", permissions=["media"],
-       examples=["unmute [the] (music|tv|{name})"])
+       examples=_verbs("unmute"))
 def unmute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, is_volume_muted=False), "Unmuted")
 
