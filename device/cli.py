@@ -7,10 +7,10 @@ heard, 2 = bad input or setup
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -22,6 +22,7 @@ from device.messages import Turn
 EXIT_FAILED_ACTION, EXIT_BAD_INPUT = 1, 2
 FAILURES = {"failed", "invalid", "denied"}  # a question waiting for a yes is not a failure
 SAMPLE_COMMAND = "turn on the kitchen light"
+ALERT_POLL_SECONDS = 1
 console = Console(stderr=False, highlight=False)
 
 
@@ -93,6 +94,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """Ring timers and alarms that came due: once, or every second with --watch."""
+    pipeline = _pipeline(args)
+    while True:
+        alerts = pipeline.take_alerts()
+        for alert in alerts:
+            print(alert.model_dump_json() if args.json else f"{alert.kind}: {alert.speech}", flush=True)
+        if alerts and args.out:
+            from device.audio import write_wav
+
+            write_wav(args.out, pipeline.ring(alerts))
+        if alerts and args.play:
+            from device.endpoints import play
+
+            play(pipeline.ring(alerts), args.audio_device)
+        if not args.watch:
+            return 0
+        time.sleep(ALERT_POLL_SECONDS)
+
+
 def _device_arg(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
@@ -141,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--text", default=SAMPLE_COMMAND, help=f"sample command (default: {SAMPLE_COMMAND!r})")
     _turn_options(demo)
     demo.set_defaults(run=cmd_demo, out=Path("reply.wav"))
+
+    alerts = commands.add_parser("alerts", help="ring the timers and alarms that came due",
+                                 description="Ring (chime and spoken line) each timer and alarm that came due, "
+                                             "once; --watch keeps ringing them as they come due.")
+    alerts.add_argument("--watch", action="store_true", help=f"check every {ALERT_POLL_SECONDS} s until Ctrl-C")
+    _turn_options(alerts)
+    alerts.set_defaults(run=cmd_alerts)
 
     add_admin_commands(commands)
     add_eval_command(commands)

@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from device.errors import HarkError
 
 console = Console(highlight=False)
 

@@ -75,5 +75,5 @@ class Turn(BaseModel):
 class PipelineEvent(BaseModel):
     """A stage reporting progress to whoever listens (CLI, TUI, audit log, benchmark)."""
 
-    type: Literal["audio-loaded", "transcript", "plan", "action", "reply", "audio-out", "error"]
+    type: Literal["audio-loaded", "transcript", "plan", "action", "reply", "audio-out", "alert", "error"]
     data: dict[str, Any] = {}

@@ -6,11 +6,13 @@ stage as a PipelineEvent to the callback its caller passes in; it knows nothing 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
+from device.alerts import Alert, ring, take_due
 from device.audio import AudioChunk, SpeechInput, read_wav, require_sound, write_wav
 from device.config import Settings
 from device.confirm import answer
@@ -91,8 +93,16 @@ class Pipeline:
     @cached_property
     def executor(self) -> Executor:
         media = self.settings.media_dir or self.settings.data_dir / "media"
-        context = SkillContext(home=self.home, store=self.store, media_dir=media)
+        context = SkillContext(home=self.home, store=self.store, media_dir=media, data_dir=self.settings.data_dir,
+                               loaded_models=self.loaded_models)
         return Executor(self.skills, context, self.settings.skill_timeout_seconds, self.policy)
+
+    def loaded_models(self) -> list[str]:
+        """Catalog ids of the models this process has loaded so far."""
+        loaded = {"stt": "transcriber" in self.__dict__, "tts": "speaker" in self.__dict__,
+                  "llm": "planner" in self.__dict__ and self.planner.llm_loaded}
+        chosen = {"stt": self.settings.stt_model, "llm": self.settings.llm_model, "tts": self.settings.tts_model}
+        return [self.models.entry(chosen[kind], kind).id for kind, is_loaded in loaded.items() if is_loaded]
 
     def listen(self, wav: Path, reply_wav: Path | None = None) -> Turn:
         """A whole turn from a recording."""
@@ -161,6 +171,18 @@ class Pipeline:
         if any(r.status == "needs_confirmation" for r in results):
             self.store.ask([c.model_dump() for c in plan.calls], now)
         turn.reply = " ".join(a.speech for a in turn.actions if a.speech) or NOTHING_HEARD
+
+    def take_alerts(self) -> list[Alert]:
+        """Timers and alarms that came due, each only once."""
+        alerts = take_due(self.store, datetime.now())
+        for alert in alerts:
+            self._emit(PipelineEvent(type="alert", data=alert.model_dump()))
+        return alerts
+
+    def ring(self, alerts: list[Alert]) -> Iterator[AudioChunk]:
+        """The chime and spoken line of each alert, one after another."""
+        for alert in alerts:
+            yield from ring(alert, self.speak)
 
     def speak(self, text: str, steady: bool = False) -> Iterator[AudioChunk]:
         return self.speaker.synthesize(text, steady=steady)

@@ -66,12 +66,15 @@ class SkillError(Exception):
 
 @dataclass
 class SkillContext:
-    """What a skill may touch: the home, durable state, the clock and the device's media folder."""
+    """What a skill may touch: the home, durable state, the clock, the device's media folder, its
+    data folder and which models the running process has loaded."""
 
     home: Home
     store: Store
     now: Callable[[], datetime] = field(default=datetime.now)
     media_dir: Path | None = None
+    data_dir: Path | None = None
+    loaded_models: Callable[[], list[str]] = field(default=list)
 
 
 class NoArgs(BaseModel):

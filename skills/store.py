@@ -22,6 +22,11 @@ CREATE TABLE IF NOT EXISTS pending (
 CREATE TABLE IF NOT EXISTS list_items (
     id INTEGER PRIMARY KEY AUTOINCREMENT, list TEXT NOT NULL, item TEXT NOT NULL,
     done INTEGER NOT NULL DEFAULT 0, added_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS alarms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, label TEXT, repeat TEXT,
+    state TEXT NOT NULL DEFAULT 'set');
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, day TEXT NOT NULL, at TEXT);
 """
 _TIMER_FIELDS = {"state", "ends_at", "remaining", "seconds"}
 
@@ -51,6 +56,27 @@ class ListItem(BaseModel):
     item: str
     done: bool
     added_at: float
+
+
+class Alarm(BaseModel):
+    """A wake-up alarm at a wall-clock moment; a repeating one moves on after it rings."""
+
+    id: int
+    at: float
+    label: str | None
+    repeat: str | None
+    """None (once), "daily", "weekdays" or "weekends"."""
+    state: str
+    """set | cancelled | rung"""
+
+
+class Event(BaseModel):
+    """A calendar entry: a day (ISO date) and, if given, a time of day (HH:MM)."""
+
+    id: int
+    title: str
+    day: str
+    at: str | None
 
 
 class Store:
@@ -89,14 +115,18 @@ class Store:
         return self.timers(ids=[row_id])[0]
 
     def timers(self, ids: list[int] | None = None, state: str | None = None) -> list[Timer]:
-        sql, params = "SELECT * FROM timers WHERE 1=1", []
+        return [Timer(**r) for r in self._select("timers", ids, state, order="id")]
+
+    def _select(self, table: str, ids: list[int] | None, state: str | None, order: str) -> list[dict]:
+        """Rows of a table with a state column, optionally only some ids or one state."""
+        sql, params = f"SELECT * FROM {table} WHERE 1=1", []
         if ids is not None:
             sql += f" AND id IN ({','.join('?' * len(ids))})"
             params += ids
         if state is not None:
             sql += " AND state = ?"
             params.append(state)
-        return [Timer(**dict(r)) for r in self._run(sql + " ORDER BY id", tuple(params))]
+        return [dict(r) for r in self._run(f"{sql} ORDER BY {order}", tuple(params))]
 
     def update_timer(self, timer_id: int, **fields: float | str | None) -> None:
         if not fields or not set(fields) <= _TIMER_FIELDS:
@@ -119,6 +149,30 @@ class Store:
 
     def remove_item(self, item_id: int) -> None:
         self._run("DELETE FROM list_items WHERE id = ?", (item_id,))
+
+    def add_alarm(self, at: float, label: str | None, repeat: str | None) -> Alarm:
+        with self._lock:
+            row_id = self._db.execute("INSERT INTO alarms (at, label, repeat) VALUES (?, ?, ?)",
+                                      (at, label, repeat)).lastrowid
+        return self.alarms(ids=[row_id], state=None)[0]
+
+    def alarms(self, ids: list[int] | None = None, state: str | None = "set") -> list[Alarm]:
+        return [Alarm(**r) for r in self._select("alarms", ids, state, order="at")]
+
+    def update_alarm(self, alarm_id: int, state: str, at: float | None = None) -> None:
+        self._run("UPDATE alarms SET state = ?, at = COALESCE(?, at) WHERE id = ?", (state, at, alarm_id))
+
+    def add_event(self, title: str, day: str, at: str | None) -> Event:
+        with self._lock:
+            row_id = self._db.execute("INSERT INTO events (title, day, at) VALUES (?, ?, ?)", (title, day, at)).lastrowid
+        return Event(id=row_id, title=title, day=day, at=at)
+
+    def events(self, first_day: str, last_day: str) -> list[Event]:
+        rows = self._run("SELECT * FROM events WHERE day BETWEEN ? AND ? ORDER BY day, at", (first_day, last_day))
+        return [Event(**dict(r)) for r in rows]
+
+    def remove_event(self, event_id: int) -> None:
+        self._run("DELETE FROM events WHERE id = ?", (event_id,))
 
     def ask(self, calls: list[dict[str, Any]], now: float) -> None:
         """Hold a plan until the user answers; a new question replaces an unanswered one."""

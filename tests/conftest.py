@@ -1,6 +1,7 @@
 """Shared fixtures: real SQLite in a temp dir, the packaged home, the installed real models."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,8 @@ import pytest
 
 from device.audio import AudioChunk, write_wav
 from device.config import Settings, default_data_dir
+from device.executor import Executor
+from device.messages import ActionCall
 from device.pipeline import Pipeline
 from skills.home import Home
 from skills.registry import SkillSet, load_skills
@@ -41,6 +44,48 @@ def skills() -> SkillSet:
 @pytest.fixture
 def context(home: Home, store: Store) -> SkillContext:
     return SkillContext(home=home, store=store)
+
+
+class Clock:
+    """The device's clock, which a test moves."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, 12, 0, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def device(tmp_path: Path, skills: SkillSet, clock: Clock):
+    """Start a device process on the test's state file: each call is a fresh process (a restart),
+    and returns `run(skill_name, **args) -> ActionResult`."""
+
+    def start():
+        store = Store(tmp_path / "state.sqlite3")
+        executor = Executor(skills, SkillContext(home=Home.load(None, store), store=store, now=clock), 5)
+        return lambda skill_name, **args: executor.run_one(ActionCall(name=skill_name, args=args))
+
+    return start
+
+
+@pytest.fixture
+def store_at(tmp_path: Path):
+    """Open the state file the `device` fixture uses, as another process would."""
+    return lambda: Store(tmp_path / "state.sqlite3")
+
+
+@pytest.fixture
+def run(device):
+    return device()
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,10 @@ class Planner:
         self._make_llm = make_llm
         self._llm: Callable[[str], Plan] | None = None
 
+    @property
+    def llm_loaded(self) -> bool:
+        return self._llm is not None
+
     def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan:
         """`context` is what the device knows about the turn, e.g. {"area": "Kitchen"} for "in here"."""
         fast = self._fast.plan(text, context)

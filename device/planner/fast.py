@@ -13,6 +13,7 @@ import re
 from itertools import islice
 from typing import Any
 
+from pydantic import ValidationError
 from hassil import Intents, RecognizeResult, recognize_best
 from hassil.expression import TextChunk
 from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
@@ -24,7 +25,10 @@ from skills.registry import SkillSet
 from skills.sdk import Example
 
 _SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
-# Number lists any skill template may use: (first, last). {item} is free text.
+# Lists any skill template may use: number ranges (first, last), and free-text slots with the
+# sample a generated utterance fills them with.
+WILDCARD_SAMPLES = {"item": "bananas", "time": "7 am", "when": "friday at 3 pm", "title": "dentist",
+                    "expression": "12 times 7"}
 _RANGES = {"hours": (1, 24), "minutes": (1, 1440), "seconds": (1, 86400), "percent": (0, 100),
            "brightness": (0, 100), "volume": (0, 100), "temperature": (0, 100), "position": (0, 100),
            "number": (1, 1000)}
@@ -58,15 +62,12 @@ def slot_lists(home: Home, taken: set[str] = frozenset()) -> dict[str, SlotList]
     lists: dict[str, SlotList] = {
         name: RangeSlotList(name=name, start=first, stop=last)
         for name, (first, last) in _RANGES.items() if name not in taken}
-    lists["item"] = WildcardSlotList(name="item")  # free text: list items
+    lists.update({name: WildcardSlotList(name=name) for name in WILDCARD_SAMPLES if name not in taken})
     names = [TextSlotValue(TextChunk(alias), e.name, _entity_context(e)) for e in home.entities for alias in e.all_names]
     lists["name"] = TextSlotList(name="name", values=names)
     lists["area"] = TextSlotList.from_strings([n for a in home.data.areas for n in a.all_names], False, "area")
     lists["floor"] = TextSlotList.from_strings([n for f in home.data.floors for n in f.all_names], False, "floor")
     return lists
-
-
-WILDCARD_SAMPLE = "bananas"  # what a free-text slot is filled with when sampling
 
 
 def _fits(context: dict, requires: dict) -> bool:
@@ -80,14 +81,20 @@ def sample_utterances(skill_name: str, example: Example, lists: dict[str, SlotLi
     lists = {**lists, "name": TextSlotList(name="name", values=names)}
     data = {"sentences": [example.template], "slots": example.slots}
     intents = Intents.from_dict({"language": "en", "intents": {skill_name: {"data": [data]}}})
-    return [text.replace("{item}", WILDCARD_SAMPLE)
-            for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), limit)]
+    return [_fill_wildcards(text) for _, text in islice(sample_intents(intents, slot_lists=lists, language="en"), limit)]
+
+
+def _fill_wildcards(text: str) -> str:
+    for name, sample in WILDCARD_SAMPLES.items():
+        text = text.replace(f"{{{name}}}", sample)
+    return text
 
 
 class FastPlanner:
     """Matches whole commands (or each part of a compound one) against the templates."""
 
     def __init__(self, skills: SkillSet, home: Home) -> None:
+        self._skills = skills
         self._intents = build_intents(skills)
         self._lists = slot_lists(home, taken=set(self._intents.slot_lists))
 
@@ -107,13 +114,23 @@ class FastPlanner:
 
     def _known(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=False)
-        return None if result is None else ActionCall(name=result.intent.name, args=_args(result))
+        return None if result is None else self._call(result)
 
     def _unknown_name(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=True)
         if result is None or not _only_names_unmatched(result):
             return None
-        return ActionCall(name=result.intent.name, args=_args(result))
+        return self._call(result)
+
+    def _call(self, result: RecognizeResult) -> ActionCall | None:
+        """The call a match means, if its arguments fit the skill: a free-text slot can take words
+        that only look like its kind ("what is the capital of France" is no sum)."""
+        call = ActionCall(name=result.intent.name, args=_args(result))
+        try:
+            self._skills[call.name].params.model_validate(call.args)
+        except ValidationError:
+            return None
+        return call
 
     def _recognize(self, text: str, context: dict[str, Any] | None, unmatched: bool) -> RecognizeResult | None:
         return recognize_best(text, self._intents, slot_lists=self._lists, intent_context=context or None,

@@ -1,0 +1,85 @@
+"""Timers and alarms that come due: each rings once, as a chime and a spoken line.
+
+Due items are found in the Store by wall-clock time, so one that came due while the device was
+off rings when it starts again, said as missed. A repeating alarm moves to its next day.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from device.audio import AudioChunk
+from skills import when
+from skills.builtin.alarms import next_ring
+from skills.builtin.timers import say_duration
+from skills.store import Store
+
+MISSED_AFTER_SECONDS = 15 * 60
+_CHIME_NOTES = ((880.0, 0.18), (1318.5, 0.32))  # A5 then E6: short, clear on a small speaker
+
+
+class Alert(BaseModel):
+    """One timer or alarm that came due."""
+
+    kind: Literal["timer", "alarm"]
+    id: int
+    due_at: float
+    speech: str
+
+
+def take_due(store: Store, now: datetime) -> list[Alert]:
+    """Every timer and alarm due by `now`, marked so it never rings twice."""
+    return sorted(_due_timers(store, now) + _due_alarms(store, now), key=lambda a: a.due_at)
+
+
+def _due_timers(store: Store, now: datetime) -> list[Alert]:
+    alerts = []
+    for timer in store.timers(state="running"):
+        if timer.ends_at <= now.timestamp():
+            store.update_timer(timer.id, state="finished")
+            label = f"Your {timer.name} timer" if timer.name else f"Your {say_duration(timer.seconds, adjective=True)} timer"
+            alerts.append(Alert(kind="timer", id=timer.id, due_at=timer.ends_at,
+                                speech=_missed(f"{label} is done.", timer.ends_at, now)))
+    return alerts
+
+
+def _due_alarms(store: Store, now: datetime) -> list[Alert]:
+    alerts = []
+    for alarm in store.alarms():
+        if alarm.at <= now.timestamp():
+            store.update_alarm(alarm.id, "set", next_ring(alarm)) if alarm.repeat else store.update_alarm(alarm.id, "rung")
+            label = f" {alarm.label}" if alarm.label else ""
+            spoken = f"It's {when.say_time(datetime.fromtimestamp(alarm.at))}: your{label} alarm."
+            alerts.append(Alert(kind="alarm", id=alarm.id, due_at=alarm.at, speech=_missed(spoken, alarm.at, now)))
+    return alerts
+
+
+def _missed(speech: str, due_at: float, now: datetime) -> str:
+    """An alert long past its moment (the device was off) says so rather than pretend it's on time."""
+    late = now.timestamp() - due_at
+    if late < MISSED_AFTER_SECONDS:
+        return speech
+    return f"While I was off, this came due {say_duration(round(late / 60) * 60)} ago: {speech}"
+
+
+def chime(rate: int) -> AudioChunk:
+    """Two soft notes with a fade, made here so no sound file has to ship."""
+    tones = []
+    for frequency, seconds in _CHIME_NOTES:
+        t = np.arange(int(rate * seconds)) / rate
+        tones.append(np.sin(2 * np.pi * frequency * t) * np.exp(-4 * t / seconds) * 0.5)
+    pcm = (np.concatenate(tones) * 32767).astype("<i2").tobytes()
+    return AudioChunk(rate=rate, width=2, channels=1, audio=pcm)
+
+
+def ring(alert: Alert, speak: Callable[[str], Iterator[AudioChunk]]) -> Iterator[AudioChunk]:
+    """The chime, then the spoken line, at the voice's rate so one stream plays both."""
+    speech = iter(speak(alert.speech))
+    first = next(speech)
+    yield chime(first.rate)
+    yield first
+    yield from speech

@@ -1,0 +1,150 @@
+"""Wake-up alarms on the device, kept in SQLite at wall-clock moments so they survive a restart.
+A repeating alarm moves to its next day when it rings (see device/alerts.py)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from skills import when
+from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
+from skills.store import Alarm
+
+Repeat = Literal["daily", "weekdays", "weekends"]
+_SET = "(set|create|make|add|start|set up) [an|the|my] alarm [clock] (for|at|to)"
+
+
+class AlarmTime(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time: str = Field(description="When it rings, as said or HH:MM, may include the day, e.g. '6:30 am tomorrow'",
+                      min_length=1, max_length=60)
+    label: str | None = Field(None, description="Optional name, e.g. 'yoga'", max_length=40)
+    repeat: Repeat | None = Field(None, description="Ring again every day, on weekdays or on weekends")
+
+
+class AlarmTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time: str | None = Field(None, description="The time (and day) the alarm is set for, as said")
+    label: str | None = Field(None, description="The alarm's name")
+    all: bool = Field(False, description="Every alarm that matches, not just one")
+
+
+def say_alarm(alarm: Alarm, now: datetime) -> str:
+    moment = datetime.fromtimestamp(alarm.at)
+    spoken = f"{when.say_time(moment)} {when.say_day(moment.date(), now.date())}"
+    if alarm.repeat:
+        spoken = f"{when.say_time(moment)} {'every day' if alarm.repeat == 'daily' else 'on ' + alarm.repeat}"
+    return f"{spoken} ({alarm.label})" if alarm.label else spoken
+
+
+def next_ring(alarm: Alarm) -> float:
+    """When a repeating alarm rings next after its current moment."""
+    moment = datetime.fromtimestamp(alarm.at) + timedelta(days=1)
+    while not _repeats_on(alarm.repeat, moment.weekday()):
+        moment += timedelta(days=1)
+    return moment.timestamp()
+
+
+def _repeats_on(repeat: str | None, weekday: int) -> bool:
+    return repeat == "daily" or (repeat == "weekdays") == (weekday < 5)
+
+
+def _moment(text: str, ctx: SkillContext) -> datetime:
+    try:
+        return when.next_moment(when.parse(text, ctx.now()), ctx.now())
+    except ValueError as exc:
+        raise SkillError(f"I couldn't tell when to ring from '{text}': {exc}.") from None
+
+
+@skill(
+    name="AlarmSet",
+    description="Set a wake-up alarm for a time of day (not a countdown: that is a timer)",
+    permissions=["alarms"],
+    examples=[
+        f"{_SET} {{time}}",
+        "wake me [up] (at|by) {time}",
+        "i want to wake up at {time}",
+        Example(template="wake me [up] (at|by) {time} every day", slots={"repeat": "daily"}),
+        Example(template=f"{_SET} {{time}} (on weekdays|every weekday)", slots={"repeat": "weekdays"}),
+    ],
+)
+def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
+    moment = _moment(args.time, ctx)
+    if args.repeat:
+        while not _repeats_on(args.repeat, moment.weekday()):
+            moment += timedelta(days=1)
+    alarm = ctx.store.add_alarm(moment.timestamp(), args.label, args.repeat)
+    return SkillResult(speech=f"Alarm set for {say_alarm(alarm, ctx.now())}.",
+                       data={"alarm_id": alarm.id, "at": moment.isoformat(timespec="minutes")})
+
+
+@skill(
+    name="AlarmQuery",
+    description="Say which alarms are set and when the next one rings",
+    risk="read",
+    permissions=["alarms"],
+    examples=[
+        "(what|which) alarms [do i have|are set|are upcoming]",
+        "(list|show|tell me) [all] [my|the] alarms",
+        "(when|what time) is my [next] alarm [set for]",
+        "(do i have|is there) [an|any] alarm[s] set",
+        "next alarm",
+    ],
+)
+def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
+    alarms = _matching(args, ctx, required=False)
+    if not alarms:
+        return SkillResult(speech="You have no alarms set.", data={"alarms": []})
+    spoken = ", ".join(say_alarm(a, ctx.now()) for a in alarms[:5])
+    count = f"{len(alarms)} alarms" if len(alarms) > 1 else "one alarm"
+    return SkillResult(speech=f"You have {count}: {spoken}.",
+                       data={"alarms": [a.model_dump() for a in alarms]})
+
+
+@skill(
+    name="AlarmCancel",
+    description="Cancel an alarm (or all of them)",
+    permissions=["alarms"],
+    examples=[
+        "(cancel|delete|remove|turn off|get rid of) [my|the] alarm",
+        "(cancel|delete|remove|turn off|get rid of) [my|the] alarm (for|at) {time}",
+        "(cancel|delete|remove|turn off|get rid of) the {time} alarm",
+        Example(template="(cancel|delete|remove|turn off|clear) all [my|the] alarms", slots={"all": True}),
+    ],
+)
+def cancel_alarm(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
+    alarms = _matching(args, ctx, required=True)
+    if len(alarms) > 1 and not args.all:
+        raise SkillError(f"Which alarm: {' or '.join(say_alarm(a, ctx.now()) for a in alarms[:3])}?")
+    for alarm in alarms:
+        ctx.store.update_alarm(alarm.id, "cancelled")
+    what = f"{len(alarms)} alarms" if len(alarms) > 1 else f"the alarm for {say_alarm(alarms[0], ctx.now())}"
+    return SkillResult(speech=f"Cancelled {what}.", data={"alarm_ids": [a.id for a in alarms]})
+
+
+def _matching(target: AlarmTarget, ctx: SkillContext, required: bool) -> list[Alarm]:
+    alarms = ctx.store.alarms()
+    if target.label:
+        alarms = [a for a in alarms if a.label and target.label.casefold() in a.label.casefold()]
+    if target.time:
+        alarms = [a for a in alarms if _fits(a, target.time, ctx.now())]
+    if required and not alarms:
+        raise SkillError("There's no alarm like that set." if target.time or target.label else "You have no alarms set.")
+    return alarms
+
+
+def _fits(alarm: Alarm, text: str, now: datetime) -> bool:
+    """The alarm rings on the day and at the time said (an hour without am/pm fits either)."""
+    try:
+        said = when.parse(text, now)
+    except ValueError:
+        return False
+    moment = datetime.fromtimestamp(alarm.at)
+    day_fits = said.day is None or said.day == moment.date()
+    hours = {said.clock.hour, said.clock.hour + 12} if said.clock and said.pm_hint is None else (
+        {said.clock.hour} if said.clock else None)
+    clock_fits = said.clock is None or (moment.hour in hours and moment.minute == said.clock.minute)
+    return day_fits and clock_fits

@@ -1,0 +1,131 @@
+"""An on-device calendar in SQLite: add, ask about and remove appointments by day and time."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, utils
+
+from skills import when
+from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
+from skills.store import Event
+
+_TITLE_CUTOFF = 70.0
+_CALENDAR = "[to|in|on|into] [my|the] calendar"
+
+
+class NewEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(description="What it is, e.g. 'dentist' or 'dinner with Sam'", min_length=1, max_length=120)
+    when: str = Field("today", description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
+                      max_length=60)
+
+
+class EventQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    when: str | None = Field(None, description="The day asked about, e.g. 'tomorrow'; none = the coming week")
+    title: str | None = Field(None, description="Only entries like this, e.g. 'meeting'")
+
+
+class EventTarget(EventQuery):
+    all: bool = Field(False, description="Every matching entry, not just one")
+
+
+def say_event(event: Event, today: date) -> str:
+    day = when.say_day(date.fromisoformat(event.day), today)
+    at = f" at {when.say_time(datetime.strptime(event.at, '%H:%M'))}" if event.at else ""
+    return f"{event.title} {day}{at}"
+
+
+def _parse(text: str, ctx: SkillContext) -> when.When:
+    try:
+        return when.parse(text, ctx.now())
+    except ValueError as exc:
+        raise SkillError(f"I couldn't tell which day '{text}' is: {exc}.") from None
+
+
+@skill(
+    name="CalendarAdd",
+    description="Add an appointment or event to the calendar on the device",
+    permissions=["calendar"],
+    examples=[
+        f"(add|put|schedule) {{title}} {_CALENDAR} (on|for|at) {{when}}",
+        "(add|put|schedule) {title} (on|for) {when} " + _CALENDAR,
+        "add [an] event {title} (on|for|at) {when}",
+        "(mark|note) {when} in my calendar (for|as) {title}",
+    ],
+)
+def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
+    said = _parse(args.when, ctx)
+    try:
+        at = when.next_moment(said, ctx.now()) if said.clock else None
+    except ValueError as exc:
+        raise SkillError(f"I can't add that: {exc}.") from None
+    day = at.date() if at else said.day
+    event = ctx.store.add_event(args.title.strip(), day.isoformat(), at.strftime("%H:%M") if at else None)
+    return SkillResult(speech=f"Added {say_event(event, ctx.now().date())} to your calendar.",
+                       data={"event_id": event.id, "day": event.day, "at": event.at})
+
+
+@skill(
+    name="CalendarQuery",
+    description="Say what is on the calendar for a day, or in the coming week",
+    risk="read",
+    permissions=["calendar"],
+    examples=[
+        "what('s| is) (on|in) my (calendar|schedule|agenda)",
+        "what('s| is) (on|in) my (calendar|schedule|agenda) (for|on) {when}",
+        "what [do] i have (on|for) {when}",
+        "(do i have|are there) any (meetings|appointments|events) {when}",
+        "when is my next (meeting|appointment|event)",
+    ],
+)
+def query_events(args: EventQuery, ctx: SkillContext) -> SkillResult:
+    events, span = _find(args, ctx)
+    if not events:
+        return SkillResult(speech=f"Nothing is on your calendar {span}.", data={"events": []})
+    spoken = "; ".join(say_event(e, ctx.now().date()) for e in events[:5])
+    return SkillResult(speech=f"On your calendar {span}: {spoken}.", data={"events": [e.model_dump() for e in events]})
+
+
+@skill(
+    name="CalendarRemove",
+    description="Remove an appointment (or all of a day's) from the calendar",
+    permissions=["calendar"],
+    examples=[
+        "(remove|delete|cancel) [the|my] {title} (from|in) my calendar",
+        "(remove|delete|cancel) [the|my] {title} (on|for) {when}",
+        Example(template="(clear|empty) my (calendar|schedule) (for|on) {when}", slots={"all": True}),
+    ],
+)
+def remove_event(args: EventTarget, ctx: SkillContext) -> SkillResult:
+    events, span = _find(args, ctx)
+    if not events:
+        raise SkillError(f"I found nothing like that on your calendar {span}.")
+    if len(events) > 1 and not args.all:
+        raise SkillError(f"Which one: {' or '.join(say_event(e, ctx.now().date()) for e in events[:3])}?")
+    for event in events:
+        ctx.store.remove_event(event.id)
+    what = f"{len(events)} entries" if len(events) > 1 else say_event(events[0], ctx.now().date())
+    return SkillResult(speech=f"Removed {what} from your calendar.", data={"event_ids": [e.id for e in events]})
+
+
+def _find(args: EventQuery, ctx: SkillContext) -> tuple[list[Event], str]:
+    """Entries on the day said (or in the coming week, or the coming year when only a title was
+    said) whose title is like the one said, and words for that span."""
+    today = ctx.now().date()
+    said = _parse(args.when, ctx) if args.when else None
+    if said and said.day:
+        first = last = said.day
+        span = when.say_day(said.day, today)
+    else:
+        first, last = today, today + timedelta(days=365 if args.title else 7)
+        span = "in the coming year" if args.title else "this week"
+    events = ctx.store.events(first.isoformat(), last.isoformat())
+    if said and said.clock:
+        events = [e for e in events if e.at and int(e.at[:2]) % 12 == said.clock.hour % 12]
+    if args.title:
+        events = [e for e in events if fuzz.partial_ratio(args.title, e.title, processor=utils.default_process) >= _TITLE_CUTOFF]
+    return events, span

@@ -1,0 +1,150 @@
+"""Spoken dates and times ("six thirty pm tomorrow", "next friday at noon", "in 20 minutes").
+
+Number words become digits with text2num; the rest is a small grammar of the phrases people use
+for alarms and appointments. General date libraries guess wrong on these ("monday at 8" gave a
+date months away), and a wrong alarm is worse than a question, so what we can't read is an error.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from text_to_num import alpha2digit
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_PM_WORDS = ("pm", "p m", "tonight", "evening", "afternoon", "night")
+_AM_WORDS = ("am", "a m", "morning")
+_RELATIVE = re.compile(r"\bin (\d+) (minute|hour|day)s?\b|\b(\d+) (minute|hour|day)s? from now\b")
+_MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?\b"
+                        rf"|\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({'|'.join(MONTHS)})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2})| (\d{2})\b| o'?clock\b)?")
+_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2}) (?:minutes? )?(past|after|to|before) (\d{1,2})\b")
+
+
+@dataclass(frozen=True)
+class When:
+    """What a phrase said: a day, a time of day, or both (None where it said nothing)."""
+
+    day: date | None = None
+    clock: time | None = None
+    pm_hint: bool | None = None
+    """True for "pm"/"evening", False for "am"/"morning", None when the phrase didn't say."""
+
+
+def normalize(text: str) -> str:
+    # text2num leaves a lone "one" alone ("one of them"); in a time phrase it is an hour
+    spoken = re.sub(r"\bone\b", "1", alpha2digit(text.lower(), "en"))
+    return re.sub(r"\s+", " ", re.sub(r"[,?!]|(?<=\b[ap])\.|(?<=\b[ap] m)\.", " ", spoken)).strip()
+
+
+def parse(text: str, now: datetime) -> When:
+    """The day and time a phrase names, relative to `now`; raises ValueError when it names neither."""
+    spoken = normalize(text)
+    if (relative := _relative(spoken)) is not None:
+        moment = now + relative
+        return When(day=moment.date(), clock=moment.time().replace(second=0, microsecond=0))
+    day, rest = _day(spoken, now.date())
+    clock, pm_hint = _clock(rest)
+    if day is None and clock is None:
+        raise ValueError(f"no date or time in {text!r}")
+    return When(day=day, clock=clock, pm_hint=pm_hint)
+
+
+def _relative(spoken: str) -> timedelta | None:
+    found = _RELATIVE.search(spoken)
+    if not found:
+        return None
+    amount, unit = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+    return timedelta(**{f"{unit}s": int(amount)})
+
+
+def _day(spoken: str, today: date) -> tuple[date | None, str]:
+    """The day a phrase names, and the phrase without it (so its numbers aren't read as a time)."""
+    if found := _ISO_DATE.search(spoken):
+        return date(*map(int, found.groups())), spoken.replace(found.group(0), " ")
+    if found := _MONTH_DAY.search(spoken):
+        month_name, day_number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+        return _next_date(today, MONTHS.index(month_name) + 1, int(day_number)), spoken.replace(found.group(0), " ")
+    if "day after tomorrow" in spoken:
+        return today + timedelta(days=2), spoken.replace("day after tomorrow", " ")
+    if "tomorrow" in spoken:
+        return today + timedelta(days=1), spoken.replace("tomorrow", " ")
+    if re.search(r"\b(today|tonight)\b", spoken):
+        return today, spoken
+    for index, name in enumerate(WEEKDAYS):
+        if found := re.search(rf"\b(next )?{name}s?\b", spoken):
+            ahead = (index - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead), spoken.replace(found.group(0), " ")
+    return None, spoken
+
+
+def _next_date(today: date, month: int, day: int) -> date:
+    """The next such date from today (this year's if it hasn't passed)."""
+    try:
+        this_year = date(today.year, month, day)
+    except ValueError:
+        raise ValueError(f"there is no {MONTHS[month - 1]} {day}") from None
+    return this_year if this_year >= today else date(today.year + 1, month, day)
+
+
+def _clock(spoken: str) -> tuple[time | None, bool | None]:
+    pm_hint = True if any(re.search(rf"\b{w}\b", spoken) for w in _PM_WORDS) else (
+        False if any(re.search(rf"\b{w}\b", spoken) for w in _AM_WORDS) else None)
+    if re.search(r"\b(noon|midday)\b", spoken):
+        return time(12, 0), True
+    if re.search(r"\bmidnight\b", spoken):
+        return time(0, 0), False
+    if found := _PAST_TO.search(spoken):
+        return _past_to(*found.groups()), pm_hint
+    if found := _CLOCK.search(spoken):
+        hour, minute = int(found.group(1)), int(found.group(2) or found.group(3) or 0)
+        if hour > 23 or minute > 59:
+            raise ValueError(f"{hour}:{minute:02d} is not a time of day")
+        if pm_hint and hour < 12:
+            hour += 12
+        elif pm_hint is False and hour == 12:
+            hour = 0
+        return time(hour, minute), pm_hint
+    return None, pm_hint
+
+
+def _past_to(amount: str, direction: str, hour_text: str) -> time:
+    minutes = {"half": 30, "quarter": 15}.get(amount) or int(amount)
+    at = datetime(2000, 1, 1, int(hour_text) % 24)
+    at += timedelta(minutes=minutes) if direction in ("past", "after") else -timedelta(minutes=minutes)
+    return at.time()
+
+
+def next_moment(when: When, now: datetime) -> datetime:
+    """The first moment after `now` that fits. An hour without am/pm is whichever comes first;
+    on a named day, 1 to 6 means the afternoon (appointments at 3 are rarely at 3 am)."""
+    clock = when.clock or time(9, 0)
+    days = [when.day] if when.day else [now.date(), now.date() + timedelta(days=1)]
+    hours = [clock.hour]
+    if when.pm_hint is None and when.day and 1 <= clock.hour <= 6:
+        hours = [clock.hour + 12]
+    elif when.pm_hint is None and not when.day and 1 <= clock.hour <= 11:
+        hours.append(clock.hour + 12)
+    moments = sorted(datetime.combine(d, clock.replace(hour=h)) for d in days for h in hours)
+    upcoming = [m for m in moments if m > now]
+    if not upcoming:
+        raise ValueError(f"{say_time(moments[-1])} {say_day(moments[-1].date(), now.date())} has passed")
+    return upcoming[0]
+
+
+def say_time(moment: datetime | time) -> str:
+    return moment.strftime("%I:%M %p").lstrip("0")
+
+
+def say_day(day: date, today: date) -> str:
+    if day == today:
+        return "today"
+    if day == today + timedelta(days=1):
+        return "tomorrow"
+    if 0 < (day - today).days < 7:
+        return f"on {day.strftime('%A')}"
+    return f"on {day.strftime('%A, %B')} {day.day}"

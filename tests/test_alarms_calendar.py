@@ -1,0 +1,89 @@
+"""Alarms and the calendar against real SQLite, with a clock the test moves (2026-01-01 is a Thursday, noon)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from skills import when
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("six thirty am tomorrow", "2026-01-02 06:30"),
+    ("seven fifteen pm", "2026-01-01 19:15"),
+    ("ten", "2026-01-01 22:00"),  # no am/pm: whichever comes first
+    ("half past seven", "2026-01-01 19:30"),
+    ("a quarter to nine tomorrow morning", "2026-01-02 08:45"),
+    ("noon", "2026-01-02 12:00"),
+    ("in twenty minutes", "2026-01-01 12:20"),
+    ("monday at 8", "2026-01-05 08:00"),
+    ("next saturday at five o'clock", "2026-01-03 17:00"),  # a named day: 5 means the afternoon
+    ("march 3rd at 10:30", "2026-03-03 10:30"),
+    ("2026-12-24 18:00", "2026-12-24 18:00"),
+])
+def test_spoken_moments(said: str, expected: str, clock) -> None:
+    moment = when.next_moment(when.parse(said, clock()), clock())
+    assert moment.strftime("%Y-%m-%d %H:%M") == expected
+
+
+def test_a_phrase_with_no_time_is_an_error(clock) -> None:
+    with pytest.raises(ValueError, match="no date or time"):
+        when.parse("whenever you like", clock())
+
+
+def test_alarm_set_query_cancel(run) -> None:
+    assert run("AlarmSet", time="six thirty am tomorrow").speech == "Alarm set for 6:30 AM tomorrow."
+    assert run("AlarmSet", time="7 pm", label="yoga").speech == "Alarm set for 7:00 PM today (yoga)."
+    assert run("AlarmQuery").speech == "You have 2 alarms: 7:00 PM today (yoga), 6:30 AM tomorrow."
+    ambiguous = run("AlarmCancel")
+    assert ambiguous.status == "failed" and ambiguous.speech.startswith("Which alarm:")
+    assert run("AlarmCancel", label="yoga").speech == "Cancelled the alarm for 7:00 PM today (yoga)."
+    assert run("AlarmCancel", time="6:30").speech == "Cancelled the alarm for 6:30 AM tomorrow."
+    assert run("AlarmQuery").speech == "You have no alarms set."
+
+
+def test_alarms_survive_a_restart_and_cancel_all(device) -> None:
+    device()("AlarmSet", time="8 am", repeat="weekdays")
+    device()("AlarmSet", time="9 am saturday")
+    again = device()
+    assert again("AlarmQuery").speech == "You have 2 alarms: 8:00 AM on weekdays, 9:00 AM on Saturday."
+    assert again("AlarmCancel", all=True).speech == "Cancelled 2 alarms."
+
+
+def test_a_weekday_alarm_skips_the_weekend(run, clock) -> None:
+    clock.now = datetime(2026, 1, 2, 12, 0)  # a Friday after 8 am
+    data = run("AlarmSet", time="8 am", repeat="weekdays").result["data"]
+    assert data["at"] == "2026-01-05T08:00"
+
+
+def test_an_unreadable_alarm_time_is_a_spoken_question(run) -> None:
+    failed = run("AlarmSet", time="whenever")
+    assert failed.status == "failed" and "couldn't tell when" in failed.speech
+
+
+def test_calendar_add_query_remove(run) -> None:
+    assert run("CalendarAdd", title="dentist", when="saturday at 3").speech == \
+        "Added dentist on Saturday at 3:00 PM to your calendar."
+    run("CalendarAdd", title="team lunch", when="tomorrow at noon")
+    run("CalendarAdd", title="holiday in Cuba", when="april 2")
+    assert run("CalendarQuery").speech == \
+        "On your calendar this week: team lunch tomorrow at 12:00 PM; dentist on Saturday at 3:00 PM."
+    assert run("CalendarQuery", when="tomorrow").speech == "On your calendar tomorrow: team lunch tomorrow at 12:00 PM."
+    assert run("CalendarQuery", when="sunday").speech == "Nothing is on your calendar on Sunday."
+    assert run("CalendarQuery", title="holiday").speech == \
+        "On your calendar in the coming year: holiday in Cuba on Thursday, April 2."
+    assert run("CalendarRemove", title="lunch").speech == "Removed team lunch tomorrow at 12:00 PM from your calendar."
+    missing = run("CalendarRemove", title="opera")
+    assert missing.status == "failed" and "nothing like that" in missing.speech
+
+
+def test_clearing_a_day_needs_all(run) -> None:
+    run("CalendarAdd", title="standup", when="tomorrow at 9 am")
+    run("CalendarAdd", title="review", when="tomorrow at 4 pm")
+    assert run("CalendarRemove", when="tomorrow").speech.startswith("Which one:")
+    assert run("CalendarRemove", when="tomorrow", all=True).speech == "Removed 2 entries from your calendar."
+
+
+def test_an_event_in_the_past_is_refused(run) -> None:
+    failed = run("CalendarAdd", title="breakfast", when="today at 8 am")
+    assert failed.status == "failed" and "has passed" in failed.speech
