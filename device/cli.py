@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from device.config import Settings
+from device.config import Settings, load_settings
 from device.errors import HarkError
 from device.messages import Turn
 
@@ -29,7 +30,7 @@ console = Console(stderr=False, highlight=False)
 def _settings(args: argparse.Namespace) -> Settings:
     given = {"home_file": args.home, "threads": args.threads, "stt_model": args.stt_model,
              "llm_model": args.llm_model, "tts_model": args.tts_model}
-    return Settings(**{k: v for k, v in given.items() if v is not None})
+    return load_settings(**given)
 
 
 def _pipeline(args: argparse.Namespace):
@@ -185,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug of ours: still one line, the details behind -v
         if args.verbose:
             raise

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from device.config import Settings
+from device.config import load_settings
 from device.errors import HarkError
 from device.modelstore import ModelStore
 
@@ -17,7 +17,7 @@ console = Console(highlight=False)
 
 
 def _store() -> ModelStore:
-    return ModelStore(Settings().model_root)
+    return ModelStore(load_settings().model_root)
 
 
 def _chosen(store: ModelStore, ids: list[str], everything: bool):
@@ -83,7 +83,7 @@ def cmd_models_add(args: argparse.Namespace) -> int:
 def cmd_skills_list(args: argparse.Namespace) -> int:
     from skills.registry import load_skills
 
-    settings = Settings()
+    settings = load_settings()
     found = load_skills(settings.skills_allow, settings.skills_dir)
     rows = [{"name": s.name, "description": s.description, "risk": s.risk, "permissions": list(s.permissions),
              "origin": s.origin, "examples": [e.template for e in s.examples], "schema": s.schema()} for s in found]
@@ -108,7 +108,7 @@ def _skill_or_fail(found, name: str):
 def cmd_skills_show(args: argparse.Namespace) -> int:
     from skills.registry import load_skills
 
-    settings = Settings()
+    settings = load_settings()
     chosen = _skill_or_fail(load_skills(settings.skills_allow, settings.skills_dir), args.name)
     info = {"name": chosen.name, "description": chosen.description, "risk": chosen.risk,
             "permissions": list(chosen.permissions), "origin": chosen.origin,

@@ -1,10 +1,23 @@
-"""Typed, documented settings, built once by the caller and passed in (no stage reads globals)."""
+"""Typed, documented settings, built once by the caller and passed in (no stage reads globals).
+
+Where a setting comes from, strongest first: a command-line flag, an environment variable,
+`config.toml` in the config dir, the default. docs/configuration.md lists every key.
+"""
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from device.errors import HarkError
+
+CONFIG_FILE = "config.toml"
+# Settings an environment variable may give: field -> variable
+ENVIRONMENT = {"models_dir": "HARK_MODELS_DIR", "stt_model": "HARK_STT_MODEL", "llm_model": "HARK_LLM_MODEL",
+               "tts_model": "HARK_TTS_MODEL"}
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -23,8 +36,21 @@ def default_config_dir() -> Path:
     return Path(override) if override else _xdg("XDG_CONFIG_HOME", ".config")
 
 
-def _env(name: str) -> str | None:
-    return os.environ.get(name) or None
+class HomeAssistantSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str = Field("http://homeassistant.local:8123", description="Base URL of Home Assistant")
+    token: str = Field("", description="A long-lived access token (HA profile → Security); $HARK_HA_TOKEN")
+
+
+class MqttSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = Field("localhost", description="Broker host")
+    port: int = Field(1883, description="Broker port")
+    topic_prefix: str = Field("hark", description="Commands go to PREFIX/ENTITY_ID/set")
+    username: str | None = Field(None, description="Login, if the broker wants one")
+    password: str | None = Field(None, description="Password, if the broker wants one")
 
 
 class Settings(BaseModel):
@@ -34,18 +60,22 @@ class Settings(BaseModel):
 
     data_dir: Path = Field(default_factory=default_data_dir, description="State (SQLite) and models")
     config_dir: Path = Field(default_factory=default_config_dir, description="Settings; drop-in skills in skills/")
-    models_dir: Path | None = Field(default_factory=lambda: _env("HARK_MODELS_DIR"),
-                                    description="Installed models ($HARK_MODELS_DIR); defaults to DATA_DIR/models")
+    models_dir: Path | None = Field(None, description="Installed models ($HARK_MODELS_DIR); None = DATA_DIR/models")
     area: str | None = Field(None, description="The room this device stands in, for 'lights off in here'")
     media_dir: Path | None = Field(None, description="Local music and media to play; None = DATA_DIR/media")
     home_file: Path | None = Field(None, description="Simulated home YAML; None = the packaged default")
-    stt_model: str | None = Field(default_factory=lambda: _env("HARK_STT_MODEL"), description="($HARK_STT_MODEL) Catalog id of the STT model; None = the default")
-    llm_model: str | None = Field(default_factory=lambda: _env("HARK_LLM_MODEL"), description="($HARK_LLM_MODEL) Catalog id of the LLM; None = the default")
-    tts_model: str | None = Field(default_factory=lambda: _env("HARK_TTS_MODEL"), description="($HARK_TTS_MODEL) Catalog id of the TTS voice; None = the default")
+    home_backend: Literal["simulated", "homeassistant", "mqtt"] = Field(
+        "simulated", description="Where home commands go: the simulated home, Home Assistant's REST API, or MQTT")
+    homeassistant: HomeAssistantSettings = Field(default_factory=HomeAssistantSettings)
+    mqtt: MqttSettings = Field(default_factory=MqttSettings)
+    stt_model: str | None = Field(None, description="($HARK_STT_MODEL) Catalog id of the STT model; None = the default")
+    llm_model: str | None = Field(None, description="($HARK_LLM_MODEL) Catalog id of the LLM; None = the default")
+    tts_model: str | None = Field(None, description="($HARK_TTS_MODEL) Catalog id of the TTS voice; None = the default")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, description="CPU threads for models")
     max_audio_seconds: float = Field(30.0, description="Longer input audio is cut to this length")
     skill_timeout_seconds: float = Field(5.0, description="A skill running longer fails that action")
-    skills_allow: tuple[str, ...] | None = Field(None, description="Entry-point names allowed to load")
+    skills_allow: tuple[str, ...] | None = Field(
+        None, description="Plugins allowed to load (entry-point or drop-in file names); None = all")
 
     @property
     def model_root(self) -> Path:
@@ -59,3 +89,42 @@ class Settings(BaseModel):
     @property
     def state_db(self) -> Path:
         return self.data_dir / "state.sqlite3"
+
+
+def load_settings(**given: Any) -> Settings:
+    """Settings from flags (`given`, None = not given), the environment and config.toml."""
+    path = default_config_dir() / CONFIG_FILE
+    from_file = _read_config(path)
+    from_env = {name: os.environ[var] for name, var in ENVIRONMENT.items() if os.environ.get(var)}
+    if token := os.environ.get("HARK_HA_TOKEN"):
+        from_env["homeassistant"] = {**from_file.get("homeassistant", {}), "token": token}
+    try:
+        return Settings(**{**from_file, **from_env, **{k: v for k, v in given.items() if v is not None}})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise HarkError(f"setting {where}: {error['msg']}", f"fix it in {path} (see docs/configuration.md)") from None
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise HarkError(f"{path} is not valid TOML: {exc}", "fix the file (see docs/configuration.md)") from None
+
+
+def make_backend(settings: Settings):
+    """The home backend the settings name."""
+    from skills.backends import HomeAssistant, Mqtt, Simulated
+
+    if settings.home_backend == "homeassistant":
+        if not settings.homeassistant.token:
+            raise HarkError("home_backend is homeassistant but no access token is set",
+                            "set [homeassistant] token in config.toml or $HARK_HA_TOKEN")
+        return HomeAssistant(settings.homeassistant.url, settings.homeassistant.token)
+    if settings.home_backend == "mqtt":
+        m = settings.mqtt
+        return Mqtt(m.host, m.port, m.topic_prefix, m.username, m.password)
+    return Simulated()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from device.alerts import Alert, ring, take_due
 from device.audio import AudioChunk, SpeechInput, read_wav, require_sound, write_wav
-from device.config import Settings
+from device.config import Settings, make_backend
 from device.confirm import answer
 from device.errors import HarkError
 from device.executor import Executor
@@ -50,7 +50,7 @@ class Pipeline:
 
     @cached_property
     def home(self) -> Home:
-        return Home.load(self.settings.home_file, self.store)
+        return Home.load(self.settings.home_file, self.store, make_backend(self.settings))
 
     @cached_property
     def transcriber(self):

@@ -12,6 +12,7 @@ PYTHON="${HARK_PYTHON:-python3}"
 LLAMA_VERSION="0.3.36"
 WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/hark/wheels"
 APT_PACKAGES=(libportaudio2 build-essential cmake)
+TEST_APT_PACKAGES=(mosquitto)  # the tests' MQTT broker, started by the tests on loopback
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -70,6 +71,7 @@ main() {
   local job="${1:-}"
   case "$job" in demo|test) ;; *) echo "usage: bash firmware_scripts/bootstrap.sh demo|test" >&2; exit 2;; esac
   check_python
+  [ "$job" = test ] && APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}")
   install_apt_packages
   install_python_packages
   say "installing the default models (checked against pinned sha256)"

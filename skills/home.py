@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rapidfuzz import fuzz, process
 
 from device.errors import HarkError
+from skills.backends import Backend, Simulated
 from skills.sdk import SkillError
 from skills.store import Store
 
@@ -118,17 +119,30 @@ def _norm(text: str) -> str:
 class Home:
     """A simulated home loaded from YAML, with its state persisted in the Store."""
 
-    def __init__(self, data: HomeData, store: Store, key: str) -> None:
+    def __init__(self, data: HomeData, store: Store, key: str, backend: Backend | None = None) -> None:
+        """State saved under `key` is restored, unless the backend knows the real state itself."""
         self.data, self._store, self._key = data, store, key
+        self._backend = backend or Simulated()
         for entity in data.entities:
             if entity.id in (saved := store.home_overrides(key)):
                 entity.state, entity.attributes = saved[entity.id]
 
     @classmethod
-    def load(cls, path: Path | None, store: Store) -> Home:
+    def load(cls, path: Path | None, store: Store, backend: Backend | None = None) -> Home:
+        """The home from the backend when it can describe it (Home Assistant), else from the YAML file."""
+        try:
+            layout = backend.layout() if backend is not None else None
+        except SkillError as exc:
+            raise HarkError(f"the home backend failed: {exc}", "check its address and token in config.toml") from None
+        if layout is not None:
+            return cls(HomeData.model_validate(layout), store, "", backend)
+        return cls(cls._read(path), store, str((path or DEFAULT_HOME).resolve()), backend)
+
+    @staticmethod
+    def _read(path: Path | None) -> HomeData:
         path = (path or DEFAULT_HOME).resolve()
         try:
-            data = HomeData.model_validate(yaml.safe_load(path.read_text()) or {})
+            return HomeData.model_validate(yaml.safe_load(path.read_text()) or {})
         except FileNotFoundError:
             raise HarkError(f"home file {path} not found", "pass --home with an existing YAML file") from None
         except ValidationError as exc:
@@ -138,7 +152,6 @@ class Home:
         except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0]
             raise HarkError(f"home file {path} is not valid: {first}", "fix the YAML (HA fixture format)") from None
-        return cls(data, store, str(path))
 
     @property
     def entities(self) -> list[Entity]:
@@ -151,9 +164,13 @@ class Home:
         return [f.name for f in self.data.floors]
 
     def set_state(self, entity: Entity, state: str, **attributes: Any) -> None:
+        """Change a device through the backend; our copy changes only once the backend took it."""
+        before = {**entity.attributes, "state": entity.state}
+        self._backend.apply(entity.id, before, {**before, **attributes, "state": state})
         entity.state = state
         entity.attributes = {**entity.attributes, **attributes}
-        self._store.save_entity(self._key, entity.id, entity.state, entity.attributes)
+        if self._key:
+            self._store.save_entity(self._key, entity.id, entity.state, entity.attributes)
 
     def resolve(self, target: Target) -> list[Entity]:
         """The entities a target means; raises SkillError with a spoken reason when none or unclear."""

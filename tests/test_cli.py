@@ -14,8 +14,8 @@ import pytest
 from tests.conftest import MODELS
 
 
-def hark(*args: str, data_dir: Path, models: Path | None = MODELS) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HARK_DATA_DIR": str(data_dir)}
+def hark(*args: str, data_dir: Path, models: Path | None = MODELS, config: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HARK_DATA_DIR": str(data_dir), "HARK_CONFIG_DIR": str(config or data_dir / "config")}
     env.pop("HARK_MODELS_DIR", None)
     if models is not None:
         env["HARK_MODELS_DIR"] = str(models)
@@ -129,3 +129,15 @@ def test_demo_writes_the_spoken_reply(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", [["listen", "--mic"], ["say", "what time is it", "--play"]])
 def test_no_sound_card_is_one_line(tmp_path: Path, command: list[str]) -> None:
     assert_one_line_error(hark(*command, data_dir=tmp_path), 2, "audio device available")
+
+
+def test_config_file_allow_list_and_bad_config(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text('skills_allow = ["clock"]\n')
+    listed = hark("skills", "list", "--json", data_dir=tmp_path, config=config)
+    assert {s["name"] for s in json.loads(listed.stdout)["skills"]} == {"HassGetCurrentTime", "HassGetCurrentDate"}
+    (config / "config.toml").write_text('home_backend = "zigbee"\n')
+    assert_one_line_error(hark("say", "what time is it", data_dir=tmp_path, config=config), 2, "setting home_backend: Input should be")
+    (config / "config.toml").write_text('home_backend = \n')
+    assert_one_line_error(hark("say", "what time is it", data_dir=tmp_path, config=config), 2, "config.toml is not valid TOML")
