@@ -36,7 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _pipeline(args: argparse.Namespace):
     from device.pipeline import Pipeline
 
-    return Pipeline(_settings(args))
+    return Pipeline(_settings(args), dry_run=getattr(args, "dry_run", False))
 
 
 def _report(turn: Turn, as_json: bool) -> int:
@@ -139,6 +139,7 @@ def _turn_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from device.cli_admin import add_admin_commands
     from device.cli_eval import add_eval_command
+    from device.cli_log import add_log_command
 
     parser = argparse.ArgumentParser(prog="hark", description="Hark: an offline voice assistant that acts.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show library log messages")
@@ -171,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     _turn_options(alerts)
     alerts.set_defaults(run=cmd_alerts)
 
+    for command in (say, listen, demo):
+        command.add_argument("--dry-run", action="store_true",
+                             help="plan and preview the actions, change nothing (prints the predicted effect)")
     add_admin_commands(commands)
+    add_log_command(commands)
     add_eval_command(commands)
     return parser
 

@@ -74,6 +74,7 @@ class Settings(BaseModel):
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, description="CPU threads for models")
     max_audio_seconds: float = Field(30.0, description="Longer input audio is cut to this length")
     skill_timeout_seconds: float = Field(5.0, description="A skill running longer fails that action")
+    audit_retention_days: float = Field(365.0, gt=0, description="Audit log rows older than this are pruned")
     skills_allow: tuple[str, ...] | None = Field(
         None, description="Plugins allowed to load (entry-point or drop-in file names); None = all")
 

@@ -42,9 +42,13 @@ class Executor:
         self._policy = policy or Policy()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="skill")
 
-    def run(self, calls: list[ActionCall], confirmed: bool = False) -> list[ActionResult]:
-        """`confirmed`: the user already said yes to this plan, in an earlier turn's question."""
+    def run(self, calls: list[ActionCall], confirmed: bool = False, dry_run: bool = False) -> list[ActionResult]:
+        """`confirmed`: the user already said yes to this plan, in an earlier turn's question.
+        `dry_run`: check and preview every call, run none."""
         checked = [self.check(call) for call in calls]
+        if dry_run:
+            return [c if isinstance(c, ActionResult) else _held(c, "previewed", f"I would {_summary(c)}.")
+                    for c in checked]
         if any(isinstance(c, ActionResult) for c in checked):
             return [c if isinstance(c, ActionResult) else _held(c, "cancelled", "") for c in checked]
         if any(c.verdict.decision == "deny" for c in checked):

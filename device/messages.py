@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Source = Literal["fast", "llm"]
-Status = Literal["done", "failed", "invalid", "needs_confirmation", "denied", "cancelled"]
+Status = Literal["done", "failed", "invalid", "needs_confirmation", "denied", "cancelled", "previewed"]
 
 
 class Transcript(BaseModel):
@@ -47,7 +47,8 @@ class ActionResult(BaseModel):
     args: dict[str, Any]
     status: Status
     """done; failed (the skill said why); invalid (arguments broke the schema); needs_confirmation
-    (held until the user says yes); denied (by the policy); cancelled (another step stopped the plan)."""
+    (held until the user says yes); denied (by the policy); cancelled (another step stopped the plan);
+    previewed (a dry run: checked and predicted, not run)."""
     result: dict[str, Any] = {}
     """speech: the sentence for the user; data: what the skill reports; preview: the predicted effect."""
     decision: str | None = None
@@ -70,6 +71,12 @@ class Turn(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     notes: list[str] = []
     """Things the user should know, e.g. that the audio was resampled or cut."""
+    at: float = 0.0
+    """When the turn ended (epoch seconds)."""
+    models: list[str] = []
+    """Catalog ids of the models loaded when it ran."""
+    dry_run: bool = False
+    """Planned and previewed only: nothing was changed."""
 
 
 class PipelineEvent(BaseModel):

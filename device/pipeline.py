@@ -18,6 +18,7 @@ from device.config import Settings, make_backend
 from device.confirm import answer
 from device.errors import HarkError
 from device.executor import Executor
+from device.history import TurnHistory
 from device.messages import PipelineEvent, Plan, Turn
 from device.modelstore import ModelStore
 from device.planner import Planner
@@ -35,8 +36,9 @@ NOTHING_HEARD = "Sorry, I didn't catch that."
 class Pipeline:
     """Runs turns from a WAV file or from text, with every model loaded once per process."""
 
-    def __init__(self, settings: Settings, on_event: EventSink | None = None) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, on_event: EventSink | None = None, dry_run: bool = False) -> None:
+        """`dry_run`: plan and preview every turn, change nothing (no actions, no audit row)."""
+        self.settings, self.dry_run = settings, dry_run
         self._emit = on_event or (lambda event: None)
         self.models = ModelStore(settings.model_root)
 
@@ -94,7 +96,7 @@ class Pipeline:
     def executor(self) -> Executor:
         media = self.settings.media_dir or self.settings.data_dir / "media"
         context = SkillContext(home=self.home, store=self.store, media_dir=media, data_dir=self.settings.data_dir,
-                               loaded_models=self.loaded_models)
+                               loaded_models=self.loaded_models, history=TurnHistory(self.store, self.skills))
         return Executor(self.skills, context, self.settings.skill_timeout_seconds, self.policy)
 
     def loaded_models(self) -> list[str]:
@@ -126,6 +128,13 @@ class Pipeline:
             raise HarkError("the text is empty", 'say what to do, e.g. hark say "turn on the kitchen light"')
         return self._finish(text.strip(), {}, [], reply_wav)
 
+    def _record(self, turn: Turn) -> None:
+        """Append the turn to the audit log (a dry run changes nothing, so it isn't one)."""
+        if turn.dry_run:
+            return
+        self.store.append_audit(turn.model_dump(mode="json"), turn.at)
+        self.store.prune_audit(turn.at - self.settings.audit_retention_days * 86400)
+
     def _transcribe(self, speech: SpeechInput, timings: dict[str, float]) -> str:
         with _timed(timings, "stt"):
             text = self.transcriber.transcribe(speech).text
@@ -133,11 +142,13 @@ class Pipeline:
         return text
 
     def _finish(self, text: str, timings: dict[str, float], notes: list[str], reply_wav: Path | None) -> Turn:
-        turn = Turn(transcript=text, timings_ms=timings, notes=notes)
+        turn = Turn(transcript=text, timings_ms=timings, notes=notes, dry_run=self.dry_run)
         if text:
             self._act(turn)
         else:
             turn.reply = NOTHING_HEARD
+        turn.at, turn.models = time.time(), self.loaded_models()
+        self._record(turn)
         self._emit(PipelineEvent(type="reply", data={"text": turn.reply}))
         if reply_wav is not None:
             with _timed(turn.timings_ms, "tts"):
@@ -148,7 +159,7 @@ class Pipeline:
     def _act(self, turn: Turn) -> None:
         """Answer a held question, or plan the command (which cancels any unanswered question)."""
         now = time.time()
-        held = self.store.take_pending(self.policy.confirm_timeout_seconds, now)
+        held = None if self.dry_run else self.store.take_pending(self.policy.confirm_timeout_seconds, now)
         reply = answer(turn.transcript)
         if reply is not None and held is None:
             turn.reply = "There's nothing waiting for an answer."
@@ -164,7 +175,7 @@ class Pipeline:
         turn.source = plan.source
         self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
         with _timed(turn.timings_ms, "act"):
-            results = self.executor.run(plan.calls, confirmed=reply == "yes")
+            results = self.executor.run(plan.calls, confirmed=reply == "yes", dry_run=self.dry_run)
         for result in results:
             turn.actions.append(result)
             self._emit(PipelineEvent(type="action", data=result.model_dump()))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -75,6 +75,17 @@ class SkillContext:
     media_dir: Path | None = None
     data_dir: Path | None = None
     loaded_models: Callable[[], list[str]] = field(default=list)
+    history: History | None = None
+
+
+class History(Protocol):
+    """The device's record of earlier turns, as skills may use it."""
+
+    def last_turn(self) -> dict[str, Any] | None:
+        """The previous turn's record (transcript, actions, reply), if any."""
+
+    def undo_last(self, ctx: SkillContext) -> SkillResult:
+        """Take back the previous turn's actions; raises SkillError when they can't be."""
 
 
 class NoArgs(BaseModel):
@@ -96,6 +107,7 @@ class Skill:
     risk: Risk = "act"
     origin: str = "builtin"
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None
+    undo: Callable[[BaseModel, dict[str, Any], SkillContext], SkillResult] | None = None
 
     def schema(self) -> dict[str, Any]:
         return self.params.model_json_schema()
@@ -109,9 +121,11 @@ def skill(
     permissions: list[str] = (),  # type: ignore[assignment]
     risk: Risk = "act",
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None,
+    undo: Callable[[BaseModel, dict[str, Any], SkillContext], SkillResult] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Tag a function as a skill. Tagging only: the registry collects tagged functions.
-    `preview(args, ctx)` predicts the effect without causing it (for dry runs and confirmations)."""
+    `preview(args, ctx)` predicts the effect without causing it (for dry runs and confirmations);
+    `undo(args, data, ctx)` takes back a run, given its arguments and the data it returned."""
 
     def tag(fn: Callable) -> Callable:
         setattr(fn, SKILL_TAG, {
@@ -121,6 +135,7 @@ def skill(
             "permissions": tuple(permissions),
             "risk": risk,
             "preview": preview,
+            "undo": undo,
         })
         return fn
 

@@ -1,6 +1,7 @@
 """Durable state in SQLite: it survives restarts and power loss (WAL, synchronous=FULL)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -25,6 +26,9 @@ CREATE TABLE IF NOT EXISTS list_items (
 CREATE TABLE IF NOT EXISTS alarms (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, label TEXT, repeat TEXT,
     state TEXT NOT NULL DEFAULT 'set');
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, record TEXT NOT NULL,
+    prev TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, day TEXT NOT NULL, at TEXT);
 """
@@ -77,6 +81,23 @@ class Event(BaseModel):
     title: str
     day: str
     at: str | None
+
+
+class AuditEntry(BaseModel):
+    """One turn in the audit log, chained to the one before by its hash."""
+
+    id: int
+    at: float
+    record: dict[str, Any]
+    prev: str
+    hash: str
+
+
+GENESIS = "0" * 64
+
+
+def chain_hash(prev: str, at: float, record_json: str) -> str:
+    return hashlib.sha256(f"{prev}|{at!r}|{record_json}".encode()).hexdigest()
 
 
 class Store:
@@ -173,6 +194,37 @@ class Store:
 
     def remove_event(self, event_id: int) -> None:
         self._run("DELETE FROM events WHERE id = ?", (event_id,))
+
+    def append_audit(self, record: dict[str, Any], at: float) -> AuditEntry:
+        """Append a turn; its hash covers the previous row's hash, so an edit or a gap shows."""
+        record_json = json.dumps(record, sort_keys=True)
+        with self._lock:
+            last = self._db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            prev = last["hash"] if last else GENESIS
+            digest = chain_hash(prev, at, record_json)
+            row_id = self._db.execute("INSERT INTO audit (at, record, prev, hash) VALUES (?, ?, ?, ?)",
+                                      (at, record_json, prev, digest)).lastrowid
+        return AuditEntry(id=row_id, at=at, record=record, prev=prev, hash=digest)
+
+    def audit(self, tail: int | None = None) -> list[AuditEntry]:
+        """The log oldest first; only the last `tail` turns if given."""
+        rows = self._run("SELECT * FROM audit ORDER BY id DESC" + (" LIMIT ?" if tail else ""), (tail,) if tail else ())
+        return [AuditEntry(id=r["id"], at=r["at"], record=json.loads(r["record"]), prev=r["prev"], hash=r["hash"])
+                for r in reversed(rows)]
+
+    def verify_audit(self) -> int | None:
+        """The id of the first row that breaks the chain, or None when it is whole. Rows pruned
+        for retention leave the oldest kept row's `prev` as the anchor."""
+        rows = self._run("SELECT * FROM audit ORDER BY id")
+        expected = rows[0]["prev"] if rows else GENESIS
+        for row in rows:
+            if row["prev"] != expected or chain_hash(row["prev"], row["at"], row["record"]) != row["hash"]:
+                return row["id"]
+            expected = row["hash"]
+        return None
+
+    def prune_audit(self, before: float) -> None:
+        self._run("DELETE FROM audit WHERE at < ?", (before,))
 
     def ask(self, calls: list[dict[str, Any]], now: float) -> None:
         """Hold a plan until the user answers; a new question replaces an unanswered one."""

@@ -59,8 +59,14 @@ def _moment(text: str, ctx: SkillContext) -> datetime:
         raise SkillError(f"I couldn't tell when to ring from '{text}': {exc}.") from None
 
 
+def _cancel_set(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult:
+    ctx.store.update_alarm(data["alarm_id"], "cancelled")
+    return SkillResult(speech="Cancelled the alarm I just set.")
+
+
 @skill(
     name="AlarmSet",
+    undo=_cancel_set,
     description="Set a wake-up alarm for a time of day (not a countdown: that is a timer)",
     permissions=["alarms"],
     examples=[

@@ -46,8 +46,14 @@ def _parse(text: str, ctx: SkillContext) -> when.When:
         raise SkillError(f"I couldn't tell which day '{text}' is: {exc}.") from None
 
 
+def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult:
+    ctx.store.remove_event(data["event_id"])
+    return SkillResult(speech="Removed the entry I just added.")
+
+
 @skill(
     name="CalendarAdd",
+    undo=_remove_added,
     description="Add an appointment or event to the calendar on the device",
     permissions=["calendar"],
     examples=[

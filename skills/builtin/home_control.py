@@ -38,6 +38,17 @@ def _apply(ctx: SkillContext, target: Target, states: dict[str, str], default: s
     return SkillResult(speech=_speech([e for e, _ in planned], states, default), data={"changed": changed})
 
 
+def restore_states(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult:
+    """Undo of switching: each device back to the state it had."""
+    by_id = {e.id: e for e in ctx.home.entities}
+    restored = [by_id[c["entity_id"]] for c in data.get("changed", []) if c["entity_id"] in by_id]
+    for change, entity in zip(data.get("changed", []), restored):
+        ctx.home.set_state(entity, change["from"])
+    if len(restored) == 1:
+        return SkillResult(speech=f"{restored[0].name} is back to {restored[0].state}.")
+    return SkillResult(speech=f"Put back {len(restored)} devices." if restored else "Nothing needed putting back.")
+
+
 def _speech(entities: list[Entity], states: dict[str, str], default: str) -> str:
     if len(entities) == 1:
         entity = entities[0]
@@ -67,6 +78,7 @@ def _switch_examples(on: str, activate: str, open_: str, lock: str) -> list[Exam
     description="Turn on, open or lock devices chosen by name, area, floor or kind",
     permissions=["home.control"],
     preview=lambda args, ctx: _preview(ctx, args, _ON_STATE, "on"),
+    undo=restore_states,
     examples=_switch_examples("on", "activate|enable", "open", "lock"),
 )
 def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
@@ -78,6 +90,7 @@ def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     description="Turn off, close or unlock devices chosen by name, area, floor or kind",
     permissions=["home.control"],
     preview=lambda args, ctx: _preview(ctx, args, _OFF_STATE, "off"),
+    undo=restore_states,
     examples=_switch_examples("off", "deactivate|disable", "close", "unlock"),
 )
 def turn_off(args: Target, ctx: SkillContext) -> SkillResult:

@@ -95,8 +95,14 @@ def find_timers(ctx: SkillContext, target: TimerTarget, every: bool = False) -> 
     return active
 
 
+def _cancel_started(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult:
+    ctx.store.update_timer(data["timer_id"], state="cancelled")
+    return SkillResult(speech="Cancelled the timer I just set.")
+
+
 @skill(
     name="HassStartTimer",
+    undo=_cancel_started,
     description="Start a countdown timer for a length of time",
     permissions=["timers"],
     examples=[
