@@ -43,6 +43,12 @@ def test_known_phrasing_with_unknown_name_keeps_the_name(fast: FastPlanner) -> N
     assert [(c.name, c.args["name"]) for c in plan.calls] == [("HassTurnOn", "spaceship")]
 
 
+def test_an_unknown_name_is_kept_only_where_it_could_be_a_device(fast: FastPlanner) -> None:
+    assert fast.plan("is the garage heater on").calls[0].args["name"] == "garage heater"
+    for question in ("what is a fjord", "who is the governor of new york", "tell me about morel mushrooms"):
+        assert fast.plan(question) is None, question
+
+
 @pytest.mark.parametrize("text", ["order me a pizza", "could you make the bedroom dark", "", "asdf qwerty",
                                   "could you make it bright in the office"])
 def test_anything_else_is_left_to_the_llm(fast: FastPlanner, text: str) -> None:

@@ -20,7 +20,7 @@ from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue,
 from hassil.sample import sample_intents
 
 from device.messages import ActionCall, Plan
-from skills.home import Entity, Home
+from skills.home import DOMAIN_WORDS, Entity, Home
 from skills.registry import SkillSet
 from skills.sdk import Example
 
@@ -97,6 +97,9 @@ class FastPlanner:
         self._skills = skills
         self._intents = build_intents(skills)
         self._lists = slot_lists(home, taken=set(self._intents.slot_lists))
+        named = [n for e in home.entities for n in e.all_names] + [n for a in home.data.areas for n in a.all_names]
+        self._domains = {e.domain for e in home.entities} | {"scene"}  # "turn on X" is a scene's phrasing too
+        self._home_words = {w for n in named for w in re.findall(r"\w+", n.lower()) if len(w) > 2}
 
     def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan | None:
         """Whole command first; then each part of a compound one; then a known phrasing whose
@@ -120,11 +123,23 @@ class FastPlanner:
         result = self._recognize(text, context, unmatched=True)
         if result is None or not _only_names_unmatched(result):
             return None
+        command = self._skills[result.intent.name].risk != "read"  # "turn on the spaceship": surely a device
+        if not command and not all(self._sounds_like_a_device(e.text) for e in _unmatched(result)):
+            return None
         return self._call(result)
+
+    def _sounds_like_a_device(self, name: str) -> bool:
+        """"the garage heater" (a room's or device's word, or a kind of device) may be a device we
+        don't know; "what is a fjord" is a question for the LLM."""
+        words = set(re.findall(r"\w+", name.lower()))
+        return bool(words & (self._home_words | DEVICE_WORDS))
 
     def _call(self, result: RecognizeResult) -> ActionCall | None:
         """The call a match means, if its arguments fit the skill: a free-text slot can take words
         that only look like its kind ("what is the capital of France" is no sum)."""
+        domain = result.entities.get("domain")
+        if domain is not None and domain.value not in self._domains:
+            return None  # a phrasing for a kind of device this home doesn't have ("who is {person}")
         call = ActionCall(name=result.intent.name, args=_args(result))
         try:
             self._skills[call.name].params.model_validate(call.args)
@@ -137,6 +152,12 @@ class FastPlanner:
                               allow_unmatched_entities=unmatched, best_slot_name="name")
 
 
+# Kinds of device people name; with the home's own words they tell an unknown device name apart
+# from a question that merely fits a device phrasing ("what is a fjord").
+DEVICE_WORDS = set(DOMAIN_WORDS) | {
+    "heater", "tv", "television", "speaker", "speakers", "thermostat", "vacuum", "sensor", "window",
+    "windows", "gate", "garage", "outlet", "socket", "kettle", "radio", "ac", "conditioner", "heating",
+    "sprinkler", "valve", "camera", "doorbell", "printer", "humidifier", "dehumidifier", "purifier"}
 _MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
 MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed, not device names
 
