@@ -123,6 +123,8 @@ class Home:
         """State saved under `key` is restored, unless the backend knows the real state itself."""
         self.data, self._store, self._key = data, store, key
         self._backend = backend or Simulated()
+        self.unavailable: str | None = None
+        """Why the backend couldn't describe the home at start (spoken for every home command)."""
         for entity in data.entities:
             if entity.id in (saved := store.home_overrides(key)):
                 entity.state, entity.attributes = saved[entity.id]
@@ -132,8 +134,10 @@ class Home:
         """The home from the backend when it can describe it (Home Assistant), else from the YAML file."""
         try:
             layout = backend.layout() if backend is not None else None
-        except SkillError as exc:
-            raise HarkError(f"the home backend failed: {exc}", "check its address and token in config.toml") from None
+        except SkillError as exc:  # the device still starts; every home command says why it can't
+            home = cls(HomeData(), store, "", backend)
+            home.unavailable = str(exc)
+            return home
         if layout is not None:
             return cls(HomeData.model_validate(layout), store, "", backend)
         return cls(cls._read(path), store, str((path or DEFAULT_HOME).resolve()), backend)
@@ -174,6 +178,8 @@ class Home:
 
     def resolve(self, target: Target) -> list[Entity]:
         """The entities a target means; raises SkillError with a spoken reason when none or unclear."""
+        if self.unavailable:
+            raise SkillError(self.unavailable)
         candidates = self._filter(target)
         if target.name and _norm(target.name) not in ("all", "everything", ""):
             return [self._by_name(target.name, candidates, target)]

@@ -15,7 +15,6 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from device.config import HomeAssistantSettings, MqttSettings, Settings
-from device.errors import HarkError
 from device.pipeline import Pipeline
 from skills.backends import service_calls
 from tests.conftest import MODELS
@@ -168,11 +167,13 @@ def test_home_assistant_refusing_the_token_is_a_spoken_reply(tmp_path: Path, hom
     assert turn.actions[0].status == "failed" and "refused my access token" in turn.reply
 
 
-def test_unreachable_home_assistant_at_start_is_a_one_line_error(tmp_path: Path) -> None:
+def test_unreachable_home_assistant_at_start_is_spoken_for_home_commands(tmp_path: Path, caplog) -> None:
     device = _pipeline(tmp_path, home_backend="homeassistant",
                        homeassistant=HomeAssistantSettings(url=f"http://127.0.0.1:{_free_port()}", token=TOKEN))
-    with pytest.raises(HarkError, match="can't reach Home Assistant"):
-        device.home
+    turn = device.say("turn on the kettle")
+    assert turn.actions[0].status == "failed" and turn.reply == "I can't reach Home Assistant right now."
+    assert "Home Assistant at http://127.0.0.1" in caplog.text
+    assert device.say("what time is it").actions[0].status == "done"
 
 
 @pytest.mark.parametrize(("entity", "before", "after", "expected"), [
