@@ -51,7 +51,10 @@ def _due_alarms(store: Store, now: datetime) -> list[Alert]:
     alerts = []
     for alarm in store.alarms():
         if alarm.at <= now.timestamp():
-            store.update_alarm(alarm.id, "set", next_ring(alarm)) if alarm.repeat else store.update_alarm(alarm.id, "rung")
+            if alarm.repeat:
+                store.update_alarm(alarm.id, "set", next_ring(alarm))
+            else:
+                store.update_alarm(alarm.id, "rung")
             label = f" {alarm.label}" if alarm.label else ""
             spoken = f"It's {when.say_time(datetime.fromtimestamp(alarm.at))}: your{label} alarm."
             alerts.append(Alert(kind="alarm", id=alarm.id, due_at=alarm.at, speech=_missed(spoken, alarm.at, now)))

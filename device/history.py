@@ -1,7 +1,8 @@
 """Earlier turns as skills see them (HistoryQuery, Undo), read from the audit log.
 
-Undo takes back only the previous turn, only actions whose skill declares `undo`, and never one
-that needed a spoken yes: a critical action is reversed by asking for it, under the policy.
+Undo takes back only the latest turn that changed something, only actions whose skill declares
+`undo`, and never one that needed a spoken yes: a critical action is reversed by asking for it,
+under the policy.
 """
 from __future__ import annotations
 

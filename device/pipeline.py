@@ -6,9 +6,9 @@ stage as a PipelineEvent to the callback its caller passes in; it knows nothing 
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
