@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import urllib.error
 import urllib.request
 from typing import Any, Protocol
@@ -121,8 +122,6 @@ class Mqtt:
             client.disconnect()
 
     def _connected(self):
-        import threading
-
         import paho.mqtt.client as mqtt
 
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="hark", clean_session=True)

@@ -125,8 +125,9 @@ class Home:
         self._backend = backend or Simulated()
         self.unavailable: str | None = None
         """Why the backend couldn't describe the home at start (spoken for every home command)."""
+        saved = store.home_overrides(key)
         for entity in data.entities:
-            if entity.id in (saved := store.home_overrides(key)):
+            if entity.id in saved:
                 entity.state, entity.attributes = saved[entity.id]
 
     @classmethod

@@ -13,11 +13,11 @@ import re
 from itertools import islice
 from typing import Any
 
-from pydantic import ValidationError
 from hassil import Intents, RecognizeResult, recognize_best
 from hassil.expression import TextChunk
 from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
 from hassil.sample import sample_intents
+from pydantic import ValidationError
 
 from device.messages import ActionCall, Plan
 from skills.home import DOMAIN_WORDS, Entity, Home
