@@ -1,7 +1,8 @@
-"""Timers and alarms that come due: each rings once, as a chime and a spoken line.
+"""Timers, alarms and scheduled routines that come due: each once, as a chime and a spoken line.
 
 Due items are found in the Store by wall-clock time, so one that came due while the device was
-off rings when it starts again, said as missed. A repeating alarm moves to its next day.
+off rings when it starts again, said as missed. A repeating alarm moves to its next day, a
+scheduled routine to its next time; one missed by long is said, not run late.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from pydantic import BaseModel
 from device.audio import AudioChunk
 from skills import when
 from skills.builtin.alarms import next_ring
+from skills.builtin.routines import schedule_of
 from skills.builtin.timers import say_duration
-from skills.store import Store
+from skills.store import Routine, Store
 
 MISSED_AFTER_SECONDS = 15 * 60
 _CHIME_NOTES = ((880.0, 0.18), (1318.5, 0.32))  # A5 then E6: short, clear on a small speaker
@@ -25,7 +27,7 @@ _CHIME_NOTES = ((880.0, 0.18), (1318.5, 0.32))  # A5 then E6: short, clear on a 
 class Alert(BaseModel):
     """One timer or alarm that came due."""
 
-    kind: Literal["timer", "alarm"]
+    kind: Literal["timer", "alarm", "routine"]
     id: int
     due_at: float
     speech: str
@@ -59,6 +61,18 @@ def _due_alarms(store: Store, now: datetime) -> list[Alert]:
             spoken = f"It's {when.say_time(datetime.fromtimestamp(alarm.at))}: your{label} alarm."
             alerts.append(Alert(kind="alarm", id=alarm.id, due_at=alarm.at, speech=_missed(spoken, alarm.at, now)))
     return alerts
+
+
+def take_due_routines(store: Store, now: datetime) -> list[tuple[Routine, bool]]:
+    """Scheduled routines due by `now`, each moved on to its next time, with True where the moment
+    is long past (the device was off): lights switched hours late would surprise, so those are
+    only mentioned."""
+    due = []
+    for routine in store.routines():
+        if routine.next_at is not None and routine.next_at <= now.timestamp():
+            store.update_routine(routine.id, "saved", when.next_run(schedule_of(routine), now).timestamp())
+            due.append((routine, now.timestamp() - routine.next_at >= MISSED_AFTER_SECONDS))
+    return due
 
 
 def _missed(speech: str, due_at: float, now: datetime) -> str:

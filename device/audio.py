@@ -142,3 +142,10 @@ def float_to_chunk(samples: np.ndarray, rate: int) -> AudioChunk:
     """Encode mono float samples as one 16-bit chunk."""
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     return AudioChunk(rate=rate, width=2, channels=1, audio=pcm)
+
+
+def at_volume(chunks: Iterable[AudioChunk], volume: float) -> Iterable[AudioChunk]:
+    """The same 16-bit audio, `volume` times as loud (quiet hours speak softly)."""
+    for chunk in chunks:
+        samples = np.frombuffer(chunk.audio, dtype="<i2").astype(np.float32) * volume
+        yield chunk.model_copy(update={"audio": samples.astype("<i2").tobytes()})

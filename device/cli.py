@@ -96,7 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    """Ring timers and alarms that came due: once, or every second with --watch."""
+    """Ring timers and alarms and run scheduled routines that came due: once, or every second with --watch."""
     pipeline = _pipeline(args)
     while True:
         alerts = pipeline.take_alerts()
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     from device.cli_admin import add_admin_commands
     from device.cli_eval import add_eval_command
     from device.cli_log import add_log_command
+    from device.cli_routines import add_routines_command
 
     parser = argparse.ArgumentParser(prog="hark", description="Hark: an offline voice assistant that acts.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show library log messages")
@@ -165,9 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     _turn_options(demo)
     demo.set_defaults(run=cmd_demo, out=Path("reply.wav"))
 
-    alerts = commands.add_parser("alerts", help="ring the timers and alarms that came due",
+    alerts = commands.add_parser("alerts", help="ring timers and alarms, run scheduled routines, as they come due",
                                  description="Ring (chime and spoken line) each timer and alarm that came due, "
-                                             "once; --watch keeps ringing them as they come due.")
+                                             "and run each scheduled routine whose time came, once; --watch keeps "
+                                             "doing it as they come due.")
     alerts.add_argument("--watch", action="store_true", help=f"check every {ALERT_POLL_SECONDS} s until Ctrl-C")
     _turn_options(alerts)
     alerts.set_defaults(run=cmd_alerts)
@@ -177,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help="plan and preview the actions, change nothing (prints the predicted effect)")
     add_admin_commands(commands)
     add_log_command(commands)
+    add_routines_command(commands)
     add_eval_command(commands)
     return parser
 

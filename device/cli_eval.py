@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-
 console = Console(highlight=False)
 
 

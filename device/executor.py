@@ -2,12 +2,14 @@
 
 Every call is checked before any runs: arguments against the skill's schema, the predicted
 effect (preview), and the policy's verdict. A plan never runs half-valid: one bad or denied step
-stops all of it, and one step that needs a yes holds all of it for the next turn. A skill that
-raises or overruns its budget fails that action only, with a sentence the user can understand.
+stops all of it, and one step that needs a yes holds all of it for the next turn; a plan that would
+pass the policy's rate limit on changes is denied whole. A skill that raises or overruns its
+budget fails that action only, with a sentence the user can understand.
 """
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from device.messages import ActionCall, ActionResult
 from device.policy import Policy, Verdict
+from skills.permissions import PermissionDenied, run_confined
 from skills.registry import SkillSet
 from skills.sdk import Preview, Skill, SkillContext, SkillError
 
@@ -57,10 +60,42 @@ class Executor:
         if not confirmed and any(c.verdict.decision == "confirm" for c in checked):
             question = f"This will {'; then '.join(_summary(c) for c in checked)}. Go ahead?"
             return [_held(c, "needs_confirmation", question if i == 0 else "") for i, c in enumerate(checked)]
-        return [self._execute(c) for c in checked]
+        if (limit := self._over_rate_limit(checked)) is not None:
+            why = f"more than {limit} changes in a minute is past the policy's rate limit"
+            return [_held(c, "denied", f"I'm not allowed to do that, because {why}." if i == 0 else "")
+                    for i, c in enumerate(checked)]
+        results = [self._execute(c) for c in checked]
+        changed = sum(r.status == "done" and c.skill.risk != "read" for r, c in zip(results, checked))
+        self._context.store.add_actuations(changed, self._context.now().timestamp())
+        return results
 
     def run_one(self, call: ActionCall) -> ActionResult:
         return self.run([call])[0]
+
+    def describe(self, calls: list[dict]) -> list[str]:
+        """What each call would do, in words; a SkillError names the first one that can't run.
+        For calls kept to run later (routines): they are checked again when they run."""
+        summaries = []
+        for call in calls:
+            checked = self.check(ActionCall(name=call.get("name", ""), args=call.get("args", {})))
+            if isinstance(checked, ActionResult):
+                raise SkillError(checked.speech)
+            if checked.verdict.decision == "deny":
+                raise SkillError(f"I'm not allowed to {_summary(checked)}, because {checked.verdict.reason}.")
+            summaries.append(_summary(checked))
+        return summaries
+
+    def problem(self, calls: list[ActionCall]) -> str | None:
+        """Why the first call that can't run can't (schema, unknown device, unmet precondition)."""
+        failed = (c for c in map(self.check, calls) if isinstance(c, ActionResult))
+        return next((result.speech for result in failed), None)
+
+    def _over_rate_limit(self, checked: list[Checked]) -> int | None:
+        """The policy's limit if this plan's changes would pass it, counting the last minute's."""
+        changes = sum(c.skill.risk != "read" for c in checked)
+        since = self._context.now().timestamp() - 60
+        limit = self._policy.max_changes_per_minute
+        return limit if changes and self._context.store.count_actuations(since) + changes > limit else None
 
     def check(self, call: ActionCall) -> Checked | ActionResult:
         if call.name not in self._skills:
@@ -70,11 +105,12 @@ class Executor:
             args = skill.params.model_validate(call.args)
             preview = skill.preview(args, self._context) if skill.preview else None
         except ValidationError as exc:
-            problem = exc.errors()[0]["msg"]
+            problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
             return _result(call, "invalid", f"I couldn't use those details for {call.name}: {problem}.")
         except SkillError as exc:
             return _result(call, "failed", str(exc))
-        return Checked(call, skill, args, preview, self._policy.decide(skill, preview, self._kinds(preview)))
+        verdict = self._policy.decide(skill, preview, self._kinds(preview), self._context.now())
+        return Checked(call, skill, args, preview, verdict)
 
     def _kinds(self, preview: Preview | None) -> dict[str, str | None]:
         touched = {c.entity_id for c in preview.changes} if preview else set()
@@ -82,11 +118,15 @@ class Executor:
 
     def _execute(self, checked: Checked) -> ActionResult:
         call = checked.call
-        future = self._pool.submit(checked.skill.run, checked.args, self._context)
+        future = self._pool.submit(run_confined, checked.skill, checked.args, self._context)
         try:
             outcome = future.result(timeout=self._timeout)
         except SkillError as exc:
             return _held(checked, "failed", str(exc))
+        except PermissionDenied as exc:
+            log.warning("stopped: %s", exc)
+            return _held(checked, "denied", f"I stopped {call.name}: it tried to use the {exc.permission} "
+                                            "permission, which it didn't declare.")
         except FutureTimeout:
             return _held(checked, "failed", f"{call.name} took too long, so I stopped waiting.")
         except Exception:  # a skill's bug must cost one action, not the device
@@ -97,7 +137,13 @@ class Executor:
 
 
 def _summary(checked: Checked) -> str:
-    return checked.preview.summary if checked.preview else f"run {checked.call.name}"
+    """The preview's words, else the skill's description with the arguments given."""
+    if checked.preview:
+        return checked.preview.summary
+    what = re.sub(r"\s*\(.*?\)", "", checked.skill.description)
+    given = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in checked.args.model_dump(exclude_none=True).items()
+                      if v not in (False, "", [], {}))
+    return what[:1].lower() + what[1:] + (f" ({given})" if given else "")
 
 
 def _held(checked: Checked, status: str, speech: str) -> ActionResult:

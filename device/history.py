@@ -12,7 +12,6 @@ from skills.registry import SkillSet
 from skills.sdk import SkillContext, SkillError, SkillResult
 from skills.store import Store
 
-
 RECENT = 10  # how many turns back "undo that" looks for the last change
 
 

@@ -37,7 +37,9 @@ class Plan(BaseModel):
     calls: list[ActionCall]
     """Calls to run in order; conversational replies are calls of Answer/Unsupported."""
     source: Source
-    """fast = template match, llm = the constrained language model."""
+    """fast = template match (or a saved routine), llm = the constrained language model."""
+    routine: int | None = None
+    """The saved routine whose steps these are, when the words were its phrase."""
 
 
 class ActionResult(BaseModel):

@@ -12,22 +12,30 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from device.alerts import Alert, ring, take_due
-from device.audio import AudioChunk, SpeechInput, read_wav, require_sound, write_wav
+from device.alerts import Alert, ring, take_due, take_due_routines
+from device.audio import (
+    AudioChunk,
+    SpeechInput,
+    at_volume,
+    read_wav,
+    require_sound,
+    write_wav,
+)
 from device.config import Settings, make_backend
 from device.confirm import answer
 from device.errors import HarkError
 from device.executor import Executor
 from device.history import TurnHistory
-from device.messages import PipelineEvent, Plan, Turn
+from device.messages import ActionCall, PipelineEvent, Plan, Turn
 from device.modelstore import ModelStore
 from device.planner import Planner
 from device.planner.fast import FastPlanner
 from device.policy import Policy
+from skills.builtin.routines import title
 from skills.home import Home
 from skills.registry import SkillSet, load_skills
 from skills.sdk import SkillContext
-from skills.store import Store
+from skills.store import Routine, Store
 
 EventSink = Callable[[PipelineEvent], None]
 NOTHING_HEARD = "Sorry, I didn't catch that."
@@ -36,9 +44,11 @@ NOTHING_HEARD = "Sorry, I didn't catch that."
 class Pipeline:
     """Runs turns from a WAV file or from text, with every model loaded once per process."""
 
-    def __init__(self, settings: Settings, on_event: EventSink | None = None, dry_run: bool = False) -> None:
-        """`dry_run`: plan and preview every turn, change nothing (no actions, no audit row)."""
-        self.settings, self.dry_run = settings, dry_run
+    def __init__(self, settings: Settings, on_event: EventSink | None = None, dry_run: bool = False,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        """`dry_run`: plan and preview every turn, change nothing (no actions, no audit row).
+        `clock`: the wall clock that timers, schedules, quiet hours and the audit log read."""
+        self.settings, self.dry_run, self.clock = settings, dry_run, clock
         self._emit = on_event or (lambda event: None)
         self.models = ModelStore(settings.model_root)
 
@@ -73,7 +83,7 @@ class Pipeline:
 
     @cached_property
     def planner(self) -> Planner:
-        return Planner(self.fast_planner, self._make_llm_planner)
+        return Planner(self.fast_planner, self._make_llm_planner, self.store.routines)
 
     def _make_llm_planner(self):
         from device.llm import LanguageModel
@@ -95,9 +105,12 @@ class Pipeline:
     @cached_property
     def executor(self) -> Executor:
         media = self.settings.media_dir or self.settings.data_dir / "media"
-        context = SkillContext(home=self.home, store=self.store, media_dir=media, data_dir=self.settings.data_dir,
+        context = SkillContext(home=self.home, store=self.store, now=self.clock, media_dir=media,
+                               data_dir=self.settings.data_dir,
                                loaded_models=self.loaded_models, history=TurnHistory(self.store, self.skills))
-        return Executor(self.skills, context, self.settings.skill_timeout_seconds, self.policy)
+        executor = Executor(self.skills, context, self.settings.skill_timeout_seconds, self.policy)
+        context.actions = RoutineChecks(executor, self.fast_planner)
+        return executor
 
     def loaded_models(self) -> list[str]:
         """Catalog ids of the models this process has loaded so far."""
@@ -147,7 +160,7 @@ class Pipeline:
             self._act(turn)
         else:
             turn.reply = NOTHING_HEARD
-        turn.at, turn.models = time.time(), self.loaded_models()
+        turn.at, turn.models = self.clock().timestamp(), self.loaded_models()
         self._record(turn)
         self._emit(PipelineEvent(type="reply", data={"text": turn.reply}))
         if reply_wav is not None:
@@ -158,7 +171,7 @@ class Pipeline:
 
     def _act(self, turn: Turn) -> None:
         """Answer a held question, or plan the command (which cancels any unanswered question)."""
-        now = time.time()
+        now = self.clock().timestamp()
         held = None if self.dry_run else self.store.take_pending(self.policy.confirm_timeout_seconds, now)
         reply = answer(turn.transcript)
         if reply is not None and held is None:
@@ -171,11 +184,25 @@ class Pipeline:
             if reply == "yes":
                 plan = Plan(calls=held, source="fast")
             else:
-                plan = self.planner.plan(turn.transcript, self.context)
+                plan = self._repaired(turn, self.planner.plan(turn.transcript, self.context))
+        self._carry_out(turn, plan, confirmed=reply == "yes", now=now)
+
+    def _repaired(self, turn: Turn, plan: Plan) -> Plan:
+        """An LLM plan with a step that can't run (bad arguments, unknown device) is planned once
+        more, told why; what comes back is checked like any plan."""
+        problem = self.executor.problem(plan.calls) if plan.source == "llm" else None
+        if problem is None:
+            return plan
+        turn.notes.append(f"The first plan could not run ({problem}), so it was planned again.")
+        return self.planner.repair(turn.transcript, plan, problem)
+
+    def _carry_out(self, turn: Turn, plan: Plan, confirmed: bool, now: float) -> None:
         turn.source = plan.source
+        if plan.routine is not None:
+            turn.notes.append(f"Ran the steps of saved routine {plan.routine}.")
         self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
         with _timed(turn.timings_ms, "act"):
-            results = self.executor.run(plan.calls, confirmed=reply == "yes", dry_run=self.dry_run)
+            results = self.executor.run(plan.calls, confirmed=confirmed, dry_run=self.dry_run)
         for result in results:
             turn.actions.append(result)
             self._emit(PipelineEvent(type="action", data=result.model_dump()))
@@ -184,11 +211,25 @@ class Pipeline:
         turn.reply = " ".join(a.speech for a in turn.actions if a.speech) or NOTHING_HEARD
 
     def take_alerts(self) -> list[Alert]:
-        """Timers and alarms that came due, each only once."""
-        alerts = take_due(self.store, datetime.now())
+        """Timers, alarms and scheduled routines that came due, each only once; a routine's
+        steps run here, through the policy like any turn, and its reply is the alert's line."""
+        now = self.clock()
+        alerts = take_due(self.store, now)
+        alerts += [self._run_scheduled(routine, missed) for routine, missed in take_due_routines(self.store, now)]
         for alert in alerts:
             self._emit(PipelineEvent(type="alert", data=alert.model_dump()))
         return alerts
+
+    def _run_scheduled(self, routine: Routine, missed: bool) -> Alert:
+        if missed:
+            speech = f"While I was off, I missed the routine {title(routine)}, so I didn't run it."
+            return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=speech)
+        turn = Turn(transcript=f"(the routine {title(routine)})", dry_run=self.dry_run)
+        plan = Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
+        turn.at, turn.models = self.clock().timestamp(), self.loaded_models()
+        self._carry_out(turn, plan, confirmed=False, now=turn.at)
+        self._record(turn)
+        return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=turn.reply)
 
     def ring(self, alerts: list[Alert]) -> Iterator[AudioChunk]:
         """The chime and spoken line of each alert, one after another."""
@@ -196,7 +237,23 @@ class Pipeline:
             yield from ring(alert, self.speak)
 
     def speak(self, text: str, steady: bool = False) -> Iterator[AudioChunk]:
-        return self.speaker.synthesize(text, steady=steady)
+        """The reply's audio, softer in quiet hours."""
+        volume = self.policy.voice_volume(self.clock())
+        chunks = self.speaker.synthesize(text, steady=steady)
+        return chunks if volume == 1.0 else at_volume(chunks, volume)
+
+
+class RoutineChecks:
+    """What teaching a routine asks of the device: can these steps run, and is a phrase a command."""
+
+    def __init__(self, executor: Executor, fast: FastPlanner) -> None:
+        self._executor, self._fast = executor, fast
+
+    def describe(self, calls: list[dict]) -> list[str]:
+        return self._executor.describe(calls)
+
+    def is_command(self, text: str) -> bool:
+        return self._fast.plan(text) is not None
 
 
 @contextmanager

@@ -76,6 +76,7 @@ class SkillContext:
     data_dir: Path | None = None
     loaded_models: Callable[[], list[str]] = field(default=list)
     history: History | None = None
+    actions: Actions | None = None
 
 
 class History(Protocol):
@@ -86,6 +87,17 @@ class History(Protocol):
 
     def undo_last(self, ctx: SkillContext) -> SkillResult:
         """Take back the previous turn's actions; raises SkillError when they can't be."""
+
+
+class Actions(Protocol):
+    """The device's own checks, for a skill that keeps calls to run later (routines)."""
+
+    def describe(self, calls: list[dict[str, Any]]) -> list[str]:
+        """What each call ({"name", "args"}) would do, in words; raises SkillError naming the
+        first one that can't run (unknown skill, bad arguments, unknown device, denied)."""
+
+    def is_command(self, text: str) -> bool:
+        """Whether the words already mean a command (a routine's phrase must not hide one)."""
 
 
 class NoArgs(BaseModel):
@@ -108,6 +120,7 @@ class Skill:
     origin: str = "builtin"
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None
     undo: Callable[[BaseModel, dict[str, Any], SkillContext], SkillResult] | None = None
+    offer_to_llm: bool = True
 
     def schema(self) -> dict[str, Any]:
         return self.params.model_json_schema()
@@ -122,10 +135,12 @@ def skill(
     risk: Risk = "act",
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None,
     undo: Callable[[BaseModel, dict[str, Any], SkillContext], SkillResult] | None = None,
+    offer_to_llm: bool = True,
 ) -> Callable[[Callable], Callable]:
     """Tag a function as a skill. Tagging only: the registry collects tagged functions.
     `preview(args, ctx)` predicts the effect without causing it (for dry runs and confirmations);
-    `undo(args, data, ctx)` takes back a run, given its arguments and the data it returned."""
+    `undo(args, data, ctx)` takes back a run, given its arguments and the data it returned;
+    `offer_to_llm=False` keeps it out of the model's catalog (the device plans it itself)."""
 
     def tag(fn: Callable) -> Callable:
         setattr(fn, SKILL_TAG, {
@@ -136,6 +151,7 @@ def skill(
             "risk": risk,
             "preview": preview,
             "undo": undo,
+            "offer_to_llm": offer_to_llm,
         })
         return fn
 

@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS audit (
     prev TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, day TEXT NOT NULL, at TEXT);
+CREATE TABLE IF NOT EXISTS routines (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, trigger TEXT, repeat TEXT, clock TEXT, next_at REAL,
+    steps TEXT NOT NULL, summary TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'saved');
+CREATE TABLE IF NOT EXISTS actuations (at REAL NOT NULL);
 """
 _TIMER_FIELDS = {"state", "ends_at", "remaining", "seconds"}
 
@@ -81,6 +85,23 @@ class Event(BaseModel):
     title: str
     day: str
     at: str | None
+
+
+class Routine(BaseModel):
+    """Saved steps run by a phrase (`trigger`) or by a schedule (`repeat` at `clock`, next at `next_at`)."""
+
+    id: int
+    trigger: str | None
+    repeat: str | None
+    clock: str | None
+    """HH:MM"""
+    next_at: float | None
+    steps: list[dict[str, Any]]
+    """Calls as planned when it was taught: {"name", "args"}."""
+    summary: str
+    """What it does, as read back when it was saved."""
+    state: str
+    """saved | removed"""
 
 
 class AuditEntry(BaseModel):
@@ -194,6 +215,30 @@ class Store:
 
     def remove_event(self, event_id: int) -> None:
         self._run("DELETE FROM events WHERE id = ?", (event_id,))
+
+    def add_routine(self, routine: dict[str, Any]) -> Routine:
+        """Save a routine given its fields (all but id and state)."""
+        fields = {**routine, "steps": json.dumps(routine["steps"])}
+        with self._lock:
+            row_id = self._db.execute(f"INSERT INTO routines ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                                      tuple(fields.values())).lastrowid
+        return self.routines(ids=[row_id])[0]
+
+    def routines(self, ids: list[int] | None = None, state: str | None = "saved") -> list[Routine]:
+        return [Routine(**{**r, "steps": json.loads(r["steps"])}) for r in self._select("routines", ids, state, order="id")]
+
+    def update_routine(self, routine_id: int, state: str, next_at: float | None = None) -> None:
+        self._run("UPDATE routines SET state = ?, next_at = COALESCE(?, next_at) WHERE id = ?",
+                  (state, next_at, routine_id))
+
+    def count_actuations(self, since: float) -> int:
+        return self._run("SELECT COUNT(*) AS n FROM actuations WHERE at >= ?", (since,))[0]["n"]
+
+    def add_actuations(self, count: int, now: float) -> None:
+        """Note `count` changes made at `now` (for the rate limit); older than an hour is forgotten."""
+        with self._lock:
+            self._db.execute("DELETE FROM actuations WHERE at < ?", (now - 3600,))
+            self._db.executemany("INSERT INTO actuations VALUES (?)", [(now,)] * count)
 
     def append_audit(self, record: dict[str, Any], at: float) -> AuditEntry:
         """Append a turn; its hash covers the previous row's hash, so an edit or a gap shows."""

@@ -99,17 +99,22 @@ def _clock(spoken: str) -> tuple[time | None, bool | None]:
     if re.search(r"\bmidnight\b", spoken):
         return time(0, 0), False
     if found := _PAST_TO.search(spoken):
-        return _past_to(*found.groups()), pm_hint
+        return _with_hint(_past_to(*found.groups()), pm_hint), pm_hint
     if found := _CLOCK.search(spoken):
         hour, minute = int(found.group(1)), int(found.group(2) or found.group(3) or 0)
         if hour > 23 or minute > 59:
             raise ValueError(f"{hour}:{minute:02d} is not a time of day")
-        if pm_hint and hour < 12:
-            hour += 12
-        elif pm_hint is False and hour == 12:
-            hour = 0
-        return time(hour, minute), pm_hint
+        return _with_hint(time(hour, minute), pm_hint), pm_hint
     return None, pm_hint
+
+
+def _with_hint(clock: time, pm_hint: bool | None) -> time:
+    """"7 pm" is 19:00 and "12 am" is midnight; without a hint the hour stays as said."""
+    if pm_hint and clock.hour < 12:
+        return clock.replace(hour=clock.hour + 12)
+    if pm_hint is False and clock.hour == 12:
+        return clock.replace(hour=0)
+    return clock
 
 
 def _past_to(amount: str, direction: str, hour_text: str) -> time:
@@ -134,6 +139,54 @@ def next_moment(when: When, now: datetime) -> datetime:
     if not upcoming:
         raise ValueError(f"{say_time(moments[-1])} {say_day(moments[-1].date(), now.date())} has passed")
     return upcoming[0]
+
+
+REPEAT_WORDS = [(r"\bweek ?days?\b", "weekdays"), (r"\bweek ?ends?\b", "weekends"),
+                *((rf"\b{name}s?\b", f"{name}s") for name in WEEKDAYS),
+                (r"\b(day|days|morning|mornings|evening|evenings|night|nights|afternoon)\b", "daily")]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A time of day that comes back: every day, on weekdays, on weekends or on one weekday."""
+
+    repeat: str
+    """daily | weekdays | weekends | mondays … sundays"""
+    clock: time
+
+
+def parse_schedule(text: str) -> Schedule:
+    """"every weekday at 7", "each evening at half past six", "every monday at 6 pm". An hour
+    without am/pm is taken as said (7 is 7:00 AM); the read-back says which it is."""
+    spoken = normalize(text)
+    repeat = next((name for pattern, name in REPEAT_WORDS if re.search(pattern, spoken)), None)
+    if repeat is None:
+        raise ValueError("say how often, e.g. 'every day' or 'every weekday'")
+    clock, _ = _clock(spoken)
+    if clock is None:
+        raise ValueError("say a time of day, e.g. 'at 7 am'")
+    return Schedule(repeat=repeat, clock=clock)
+
+
+def repeats_on(repeat: str | None, weekday: int) -> bool:
+    """Whether a repeat ("daily", "weekdays", "weekends", "mondays" …) includes that weekday."""
+    if repeat in ("daily", "weekdays", "weekends"):
+        return repeat == "daily" or (repeat == "weekdays") == (weekday < 5)
+    return repeat == f"{WEEKDAYS[weekday]}s"
+
+
+def next_run(schedule: Schedule, after: datetime) -> datetime:
+    """The first moment after `after` the schedule comes round."""
+    moment = datetime.combine(after.date(), schedule.clock)
+    while moment <= after or not repeats_on(schedule.repeat, moment.weekday()):
+        moment += timedelta(days=1)
+    return moment
+
+
+def say_schedule(schedule: Schedule) -> str:
+    often = {"daily": "every day", "weekdays": "every weekday", "weekends": "on weekends"}.get(
+        schedule.repeat, f"every {schedule.repeat[:-1].capitalize()}")
+    return f"{often} at {say_time(schedule.clock)}"
 
 
 def say_time(moment: datetime | time) -> str:

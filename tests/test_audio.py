@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from device.audio import (STT_RATE, AudioChunk, loudness_dbfs, pcm_to_float, read_wav, resample,
-                          write_wav)
+from device.audio import STT_RATE, AudioChunk, loudness_dbfs, pcm_to_float, read_wav, resample, write_wav
 from device.errors import HarkError
 
 

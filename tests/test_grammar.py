@@ -13,8 +13,12 @@ from skills.registry import SkillSet
 def test_one_alternative_per_skill_with_its_name_fixed(skills: SkillSet) -> None:
     schema = plan_schema(skills)
     names = [alt["properties"]["name"]["const"] for alt in schema["items"]["anyOf"]]
-    assert sorted(names) == sorted(s.name for s in skills)
+    assert sorted(names) == sorted(s.name for s in skills if s.name != "RoutineCreate")
     assert schema["maxItems"] == MAX_CALLS and schema["minItems"] == 1
+
+
+def test_skills_the_device_plans_itself_are_not_offered(skills: SkillSet) -> None:
+    assert "RoutineCreate" in skills and "RoutineCreate" not in plan_grammar(skills)
 
 
 def test_argument_schema_drops_nulls_and_forbids_extras() -> None:

@@ -1,20 +1,26 @@
-"""The planner: templates first (fast, exact), the grammar-constrained LLM for everything else."""
+"""The planner: saved routines and teach mode first, then templates (fast, exact), then the
+grammar-constrained LLM for everything else."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from device.messages import Plan
+from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner
+from device.planner.teach import teach
+from skills.builtin.routines import find
+from skills.store import Routine
 
 
 class Planner:
     """Turns a transcript into a Plan. The LLM planner is built on first need (it is heavy)."""
 
-    def __init__(self, fast: FastPlanner, make_llm: Callable[[], Callable[[str], Plan]]) -> None:
+    def __init__(self, fast: FastPlanner, make_llm: Callable[[], Callable[[str], Plan]],
+                 routines: Callable[[], list[Routine]] = list) -> None:
         self._fast = fast
         self._make_llm = make_llm
         self._llm: Callable[[str], Plan] | None = None
+        self._routines = routines
 
     @property
     def llm_loaded(self) -> bool:
@@ -22,9 +28,19 @@ class Planner:
 
     def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan:
         """`context` is what the device knows about the turn, e.g. {"area": "Kitchen"} for "in here"."""
-        fast = self._fast.plan(text, context)
-        if fast is not None:
-            return fast
+        if (routine := find(self._routines(), text)) is not None:
+            return Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
+        taught = teach(text, context, self._fast.plan, self._plan_by_llm)
+        return taught or self._fast.plan(text, context) or self._plan_by_llm(text)
+
+    def repair(self, text: str, plan: Plan, problem: str) -> Plan:
+        """Plan again with the model, told why its plan can't run (only LLM plans are repaired)."""
+        return self._model().repair(text, plan.calls, problem)
+
+    def _plan_by_llm(self, text: str) -> Plan:
+        return self._model()(text)
+
+    def _model(self):
         if self._llm is None:
             self._llm = self._make_llm()
-        return self._llm(text)
+        return self._llm

@@ -25,9 +25,15 @@ def _simple(prop: dict[str, Any]) -> dict[str, Any]:
 
 def args_schema(params: type[BaseModel]) -> dict[str, Any]:
     schema = params.model_json_schema()
-    properties = {name: _simple(prop) for name, prop in schema.get("properties", {}).items()}
+    properties = {name: _simple(prop) for name, prop in schema.get("properties", {}).items()
+                  if prop.get("llm", True)}  # a field marked {"llm": False} is the templates' alone
     return {"type": "object", "properties": properties, "required": schema.get("required", []),
             "additionalProperties": False}
+
+
+def offered(skills: SkillSet) -> SkillSet:
+    """The skills the model may call (not those the device plans itself, such as RoutineCreate)."""
+    return SkillSet({s.name: s for s in skills if s.offer_to_llm})
 
 
 def plan_schema(skills: SkillSet) -> dict[str, Any]:
@@ -35,7 +41,7 @@ def plan_schema(skills: SkillSet) -> dict[str, Any]:
         {"type": "object",
          "properties": {"name": {"const": s.name}, "args": args_schema(s.params)},
          "required": ["name", "args"], "additionalProperties": False}
-        for s in skills
+        for s in offered(skills)
     ]
     return {"type": "array", "items": {"anyOf": calls}, "minItems": 1, "maxItems": MAX_CALLS}
 

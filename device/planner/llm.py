@@ -13,7 +13,7 @@ from pathlib import Path
 from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
-from device.planner.grammar import args_schema, plan_grammar
+from device.planner.grammar import args_schema, offered, plan_grammar
 from skills.home import Home
 from skills.registry import SkillSet
 
@@ -55,6 +55,7 @@ class LLMPlanner:
     """Plans with the language model under the skills' grammar; built once per skill set."""
 
     def __init__(self, model: LanguageModel, skills: SkillSet, home: Home, fast: FastPlanner) -> None:
+        self._skills = skills = offered(skills)
         self._model = model
         self._grammar = plan_grammar(skills)
         self._prefix = self._build_prefix(skills, home, fast)
@@ -74,9 +75,25 @@ class LLMPlanner:
         return self._model.warm(self._prefix, cache_dir)
 
     def __call__(self, text: str) -> Plan:
-        prompt = f"{self._prefix}<|im_start|>user\n{text.strip()[:600]}<|im_end|>\n<|im_start|>assistant\n"
-        raw = self._model.complete(prompt, self._grammar, MAX_PLAN_TOKENS)
+        return self._complete(_turn(text))
+
+    def repair(self, text: str, calls: list[ActionCall], problem: str) -> Plan:
+        """Plan again after the first plan failed its checks, with that plan and why in the prompt.
+        A repair may fix arguments, not change the request: its grammar admits only the skills the
+        first plan called, and Answer to ask what the user meant."""
+        first = json.dumps([c.model_dump() for c in calls])
+        feedback = f"That can't run: {problem} Correct the arguments, or use Answer to ask what I meant."
+        kept = SkillSet({s.name: s for s in self._skills if s.name in {c.name for c in calls} | {"Answer"}})
+        return self._complete(f"{_turn(text)}{first}<|im_end|>\n{_turn(feedback)}", plan_grammar(kept))
+
+    def _complete(self, turns: str, grammar: str | None = None) -> Plan:
+        raw = self._model.complete(self._prefix + turns, grammar or self._grammar, MAX_PLAN_TOKENS)
         return Plan(calls=_parse(raw), source="llm")
+
+
+def _turn(text: str) -> str:
+    """A user turn and the start of the assistant's answer, in the model's chat format."""
+    return f"<|im_start|>user\n{text.strip()[:600]}<|im_end|>\n<|im_start|>assistant\n"
 
 
 def _parse(raw: str) -> list[ActionCall]:

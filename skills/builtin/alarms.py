@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills import when
-from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
+from skills.sdk import Example, Preview, SkillContext, SkillError, SkillResult, skill
 from skills.store import Alarm
 
 Repeat = Literal["daily", "weekdays", "weekends"]
@@ -43,13 +43,9 @@ def say_alarm(alarm: Alarm, now: datetime) -> str:
 def next_ring(alarm: Alarm) -> float:
     """When a repeating alarm rings next after its current moment."""
     moment = datetime.fromtimestamp(alarm.at) + timedelta(days=1)
-    while not _repeats_on(alarm.repeat, moment.weekday()):
+    while not when.repeats_on(alarm.repeat, moment.weekday()):
         moment += timedelta(days=1)
     return moment.timestamp()
-
-
-def _repeats_on(repeat: str | None, weekday: int) -> bool:
-    return repeat == "daily" or (repeat == "weekdays") == (weekday < 5)
 
 
 def _moment(text: str, ctx: SkillContext) -> datetime:
@@ -64,9 +60,16 @@ def _cancel_set(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult:
     return SkillResult(speech="Cancelled the alarm I just set.")
 
 
+def _set_preview(args: AlarmTime, ctx: SkillContext) -> Preview:
+    """The time as said: a routine's "seven" is read when it runs, not when it is taught."""
+    often = {"daily": " every day", "weekdays": " on weekdays", "weekends": " on weekends"}.get(args.repeat, "")
+    return Preview(summary=f"set an alarm for {args.time}{often}" + (f" ({args.label})" if args.label else ""))
+
+
 @skill(
     name="AlarmSet",
     undo=_cancel_set,
+    preview=_set_preview,
     description="Set a wake-up alarm for a time of day (not a countdown: that is a timer)",
     permissions=["alarms"],
     examples=[
@@ -80,7 +83,7 @@ def _cancel_set(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult:
 def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
     moment = _moment(args.time, ctx)
     if args.repeat:
-        while not _repeats_on(args.repeat, moment.weekday()):
+        while not when.repeats_on(args.repeat, moment.weekday()):
             moment += timedelta(days=1)
     alarm = ctx.store.add_alarm(moment.timestamp(), args.label, args.repeat)
     return SkillResult(speech=f"Alarm set for {say_alarm(alarm, ctx.now())}.",

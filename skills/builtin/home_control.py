@@ -1,10 +1,20 @@
 """Controlling and asking about devices in the home, with Home Assistant's intent and slot names."""
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills.home import Entity, Target
-from skills.sdk import Change, Example, Preview, SkillContext, SkillError, SkillResult, skill
+from skills.sdk import (
+    Change,
+    Example,
+    Preview,
+    SkillContext,
+    SkillError,
+    SkillResult,
+    skill,
+)
 
 _LIGHTS = {"domain": "light"}
 _ON_STATE = {"cover": "open", "lock": "locked"}
@@ -102,19 +112,35 @@ class LightSetArgs(Target):
     color: str | None = Field(None, description="Colour name, e.g. red")
 
 
+def _light_levels(args: LightSetArgs) -> dict[str, Any]:
+    return {k: v for k, v in (("brightness", args.brightness), ("color", args.color)) if v is not None}
+
+
+def _say_levels(levels: dict[str, Any]) -> str:
+    return " and ".join(f"{v}%" if k == "brightness" else str(v) for k, v in levels.items())
+
+
+def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
+    if not _light_levels(args):
+        raise SkillError("To what brightness or colour?")
+    lights = ctx.home.resolve(args.model_copy(update={"domain": args.domain or "light"}))
+    who = f"the {lights[0].name}" if len(lights) == 1 else f"{len(lights)} lights"
+    return Preview(summary=f"set {who} to {_say_levels(_light_levels(args))}")
+
+
 @skill(name="HassLightSet", description="Set the brightness or colour of lights", permissions=["home.control"],
+       preview=_light_preview,
        examples=[Example(template="set [the] {name} to {brightness} percent", requires={"domain": "light"}),
                  "(dim|set) [the] {area} lights to {brightness} percent"])
 def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
-    if args.brightness is None and args.color is None:
+    changes = _light_levels(args)
+    if not changes:
         raise SkillError("To what brightness or colour?")
     lights = ctx.home.resolve(args.model_copy(update={"domain": args.domain or "light"}))
-    changes = {k: v for k, v in (("brightness", args.brightness), ("color", args.color)) if v is not None}
     for light in lights:
         ctx.home.set_state(light, "off" if args.brightness == 0 else "on", **changes)
-    what = " and ".join(f"{v}%" if k == "brightness" else str(v) for k, v in changes.items())
     who = lights[0].name if len(lights) == 1 else f"{len(lights)} lights"
-    return SkillResult(speech=f"Set {who} to {what}.", data={"entities": [e.id for e in lights], **changes})
+    return SkillResult(speech=f"Set {who} to {_say_levels(changes)}.", data={"entities": [e.id for e in lights], **changes})
 
 
 class StateQuery(Target):

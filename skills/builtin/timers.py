@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from skills.sdk import SkillContext, SkillError, SkillResult, skill
+from skills.sdk import Preview, SkillContext, SkillError, SkillResult, skill
 from skills.store import Timer
 
 _DURATION = "(set|start|create) [a|the] timer for "
@@ -31,7 +31,8 @@ class TimerDuration(Duration):
 
     name: str | None = Field(None, description="Optional label, e.g. 'pasta'")
     area: str | None = Field(None, description="Room the timer belongs to")
-    conversation_command: str | None = Field(None, description="A command to run when it ends")
+    conversation_command: str | None = Field(None, description="A command to run when it ends",
+                                             json_schema_extra={"llm": False})  # HA's slot; not run yet
 
     @model_validator(mode="after")
     def _has_length(self) -> TimerDuration:
@@ -100,9 +101,15 @@ def _cancel_started(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResu
     return SkillResult(speech="Cancelled the timer I just set.")
 
 
+def _start_preview(args: TimerDuration, ctx: SkillContext) -> Preview:
+    label = f" {args.name}" if args.name else ""
+    return Preview(summary=f"start a {say_duration(args.total_seconds(), adjective=True)}{label} timer")
+
+
 @skill(
     name="HassStartTimer",
     undo=_cancel_started,
+    preview=_start_preview,
     description="Start a countdown timer for a length of time",
     permissions=["timers"],
     examples=[
