@@ -13,22 +13,15 @@ from functools import cached_property
 from pathlib import Path
 
 from device.alerts import Alert, ring, take_due, take_due_routines
-from device.audio import (
-    AudioChunk,
-    SpeechInput,
-    at_volume,
-    read_wav,
-    require_sound,
-    write_wav,
-)
+from device.audio import AudioChunk, SpeechInput, at_volume, read_wav, require_sound, write_wav
 from device.config import Settings, make_backend
 from device.confirm import answer
 from device.errors import HarkError
 from device.executor import Executor
 from device.history import TurnHistory
-from device.messages import ActionCall, PipelineEvent, Plan, Turn
+from device.messages import PipelineEvent, Plan, Turn
 from device.modelstore import ModelStore
-from device.planner import Planner
+from device.planner import Planner, routine_plan
 from device.planner.fast import FastPlanner
 from device.policy import Policy
 from skills.builtin.routines import title
@@ -225,7 +218,7 @@ class Pipeline:
             speech = f"While I was off, I missed the routine {title(routine)}, so I didn't run it."
             return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=speech)
         turn = Turn(transcript=f"(the routine {title(routine)})", dry_run=self.dry_run)
-        plan = Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
+        plan = routine_plan(routine)
         turn.at, turn.models = self.clock().timestamp(), self.loaded_models()
         self._carry_out(turn, plan, confirmed=False, now=turn.at)
         self._record(turn)

@@ -12,6 +12,11 @@ from skills.builtin.routines import find
 from skills.store import Routine
 
 
+def routine_plan(routine: Routine) -> Plan:
+    """A saved routine's steps, exactly as they were read back when it was taught."""
+    return Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
+
+
 class Planner:
     """Turns a transcript into a Plan. The LLM planner is built on first need (it is heavy)."""
 
@@ -29,7 +34,7 @@ class Planner:
     def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan:
         """`context` is what the device knows about the turn, e.g. {"area": "Kitchen"} for "in here"."""
         if (routine := find(self._routines(), text)) is not None:
-            return Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
+            return routine_plan(routine)
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
         return taught or self._fast.plan(text, context) or self._plan_by_llm(text)
 

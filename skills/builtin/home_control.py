@@ -6,15 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills.home import Entity, Target
-from skills.sdk import (
-    Change,
-    Example,
-    Preview,
-    SkillContext,
-    SkillError,
-    SkillResult,
-    skill,
-)
+from skills.sdk import Change, Example, Preview, SkillContext, SkillError, SkillResult, skill
 
 _LIGHTS = {"domain": "light"}
 _ON_STATE = {"cover": "open", "lock": "locked"}

@@ -15,15 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 
 from skills import when
-from skills.sdk import (
-    Actions,
-    NoArgs,
-    Preview,
-    SkillContext,
-    SkillError,
-    SkillResult,
-    skill,
-)
+from skills.sdk import Actions, NoArgs, Preview, SkillContext, SkillError, SkillResult, skill
 from skills.store import Routine
 
 MATCH_SCORE = 90  # rapidfuzz ratio: "goodnight" finds "good night", "good morning" does not
