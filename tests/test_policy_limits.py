@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from device.config import Settings
+from device.errors import HarkError
 from device.executor import Executor
 from device.messages import ActionCall, Plan
 from device.pipeline import Pipeline
@@ -104,3 +105,16 @@ def test_an_llm_plan_that_cannot_run_is_repaired_once_for_the_same_request(pipel
     repaired = pipeline.planner.repair("set a timer for ten minutes", first, problem)
     assert repaired.source == "llm" and {c.name for c in repaired.calls} <= {"HassStartTimer", "Answer"}
     assert pipeline.executor.problem(repaired.calls) is None  # the model fixed the arguments
+
+
+@pytest.mark.parametrize("text, where", [
+    ('[quiet_hours]\nstart = "late"\nend = "07:00"\n', "quiet_hours.start"),
+    ('[quiet_hours]\nstart = "22:00"\nend = "07:00"\nvolume = 3\n', "quiet_hours.volume"),
+    ("max_changes_per_minute = 0\n", "max_changes_per_minute"),
+])
+def test_bad_limits_in_the_policy_file_are_one_line(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text(text)
+    with pytest.raises(HarkError, match=rf"policy file .* is not valid: {where}") as caught:
+        Policy.load(path)
+    assert "\n" not in str(caught.value) and "remove it for the defaults" in caught.value.fix
