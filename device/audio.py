@@ -134,7 +134,7 @@ def write_wav(path: Path, chunks: Iterable[AudioChunk]) -> float:
                 wav.setsampwidth(chunk.width)
                 wav.setnchannels(chunk.channels)
             wav.writeframes(chunk.audio)
-            seconds += len(chunk.audio) / (chunk.rate * chunk.width * chunk.channels)
+            seconds += chunk_seconds(chunk)
     return seconds
 
 
@@ -142,6 +142,20 @@ def float_to_chunk(samples: np.ndarray, rate: int) -> AudioChunk:
     """Encode mono float samples as one 16-bit chunk."""
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     return AudioChunk(rate=rate, width=2, channels=1, audio=pcm)
+
+
+def to_speech(chunks: Iterable[AudioChunk], notes: tuple[str, ...] = ()) -> SpeechInput:
+    """Chunks of one format (a microphone's native rate and channels) as STT input: resampled here, at the edge."""
+    chunks = list(chunks)
+    if not chunks:
+        return SpeechInput(samples=np.zeros(0, np.float32), source_rate=STT_RATE, notes=notes)
+    first = chunks[0]
+    samples = pcm_to_float(b"".join(c.audio for c in chunks), first.width, first.channels)
+    return SpeechInput(samples=resample(samples, first.rate, STT_RATE), source_rate=first.rate, notes=notes)
+
+
+def chunk_seconds(chunk: AudioChunk) -> float:
+    return len(chunk.audio) / (chunk.rate * chunk.width * chunk.channels)
 
 
 def at_volume(chunks: Iterable[AudioChunk], volume: float) -> Iterable[AudioChunk]:

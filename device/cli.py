@@ -55,9 +55,9 @@ def _report(turn: Turn, as_json: bool) -> int:
 def _respond(pipeline, turn: Turn, args: argparse.Namespace) -> int:
     code = _report(turn, args.json)
     if args.play:
-        from device.endpoints import play
+        from device.endpoints import SoundCard
 
-        play(pipeline.speak(turn.reply), args.audio_device)
+        SoundCard(args.audio_device).play(pipeline.speak(turn.reply))
     return code
 
 
@@ -70,11 +70,11 @@ def cmd_listen(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     if args.file is not None:
         return _respond(pipeline, pipeline.listen(args.file, args.out), args)
-    from device.endpoints import record
+    from device.endpoints import Microphone, record
 
     if not args.json:
         console.print(f"[bold]Listening[/] for {args.seconds:.0f} s…")
-    speech = record(args.seconds, args.audio_device)
+    speech = record(args.seconds, Microphone(args.audio_device))
     return _respond(pipeline, pipeline.hear(speech, "the microphone", args.out), args)
 
 
@@ -107,9 +107,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
             write_wav(args.out, pipeline.ring(alerts))
         if alerts and args.play:
-            from device.endpoints import play
+            from device.endpoints import SoundCard
 
-            play(pipeline.ring(alerts), args.audio_device)
+            SoundCard(args.audio_device).play(pipeline.ring(alerts))
         if not args.watch:
             return 0
         time.sleep(ALERT_POLL_SECONDS)
@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     from device.cli_eval import add_eval_command
     from device.cli_log import add_log_command
     from device.cli_routines import add_routines_command
+    from device.cli_run import add_run_commands
 
     parser = argparse.ArgumentParser(prog="hark", description="Hark: an offline voice assistant that acts.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show library log messages")
@@ -181,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_log_command(commands)
     add_routines_command(commands)
     add_eval_command(commands)
+    add_run_commands(commands)
     return parser
 
 

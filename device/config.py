@@ -53,6 +53,29 @@ class MqttSettings(BaseModel):
     password: str | None = Field(None, description="Password, if the broker wants one")
 
 
+class DeviceSettings(BaseModel):
+    """The handheld: its button, light, sound cards and how it decides you stopped talking."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ptt_pin: int | None = Field(17, description="GPIO (BCM) pin of the push-to-talk button, wired to ground; "
+                                                "None = no button")
+    led_pin: int | None = Field(None, description="GPIO pin of a status LED: on while listening, blinking while "
+                                                  "thinking or speaking; None = no LED")
+    hands_free: bool = Field(False, description="Listen whenever the VAD hears speech, no button needed")
+    vad_silence_ms: int = Field(700, gt=0, description="Silence that ends a hands-free utterance")
+    vad_threshold: float = Field(0.5, gt=0, lt=1, description="Speech probability the VAD counts as speech")
+    min_press_ms: int = Field(250, ge=0, description="A shorter press of the button is ignored (a bump)")
+    max_utterance_seconds: float = Field(15.0, gt=0, le=30, description="Listening stops after this long")
+    preroll_ms: int = Field(300, ge=0, le=2000, description="Audio kept from just before the press or the "
+                                                            "VAD's start, so a first word said early isn't cut")
+    input_device: int | str | None = Field(None, description="Microphone: name or index (hark devices); "
+                                                             "None = the system's default")
+    output_device: int | str | None = Field(None, description="Speaker: name or index; None = the default")
+    preload_llm: bool = Field(True, description="Load the LLM at start-up (slower start, no wait on the first "
+                                                "request the templates don't cover)")
+
+
 class Settings(BaseModel):
     """Everything a Hark process needs to know, frozen once built."""
 
@@ -68,6 +91,7 @@ class Settings(BaseModel):
         "simulated", description="Where home commands go: the simulated home, Home Assistant's REST API, or MQTT")
     homeassistant: HomeAssistantSettings = Field(default_factory=HomeAssistantSettings)
     mqtt: MqttSettings = Field(default_factory=MqttSettings)
+    device: DeviceSettings = Field(default_factory=DeviceSettings)
     stt_model: str | None = Field(None, description="($HARK_STT_MODEL) Catalog id of the STT model; None = the default")
     llm_model: str | None = Field(None, description="($HARK_LLM_MODEL) Catalog id of the LLM; None = the default")
     tts_model: str | None = Field(None, description="($HARK_TTS_MODEL) Catalog id of the TTS voice; None = the default")

@@ -84,5 +84,6 @@ class Turn(BaseModel):
 class PipelineEvent(BaseModel):
     """A stage reporting progress to whoever listens (CLI, TUI, audit log, benchmark)."""
 
-    type: Literal["audio-loaded", "transcript", "plan", "action", "reply", "audio-out", "alert", "error"]
+    type: Literal["state", "audio-loaded", "transcript", "plan", "action", "reply", "audio-out", "alert", "error"]
+    """state: the device loop moved (data.state: starting, idle, listening, thinking, acting, speaking)."""
     data: dict[str, Any] = {}

@@ -112,6 +112,12 @@ class Pipeline:
         chosen = {"stt": self.settings.stt_model, "llm": self.settings.llm_model, "tts": self.settings.tts_model}
         return [self.models.entry(chosen[kind], kind).id for kind, is_loaded in loaded.items() if is_loaded]
 
+    def warm(self, llm: bool = False) -> None:
+        """Load the models and the home now, so the first turn doesn't wait for them."""
+        _loaded = self.transcriber, self.speaker, self.planner, self.executor  # each loads on first touch
+        if llm:
+            self.planner.load_llm()
+
     def listen(self, wav: Path, reply_wav: Path | None = None) -> Turn:
         """A whole turn from a recording."""
         timings: dict[str, float] = {}

@@ -31,6 +31,10 @@ class Planner:
     def llm_loaded(self) -> bool:
         return self._llm is not None
 
+    def load_llm(self) -> None:
+        """Build the LLM planner now rather than on the first request that needs it."""
+        self._model()
+
     def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan:
         """`context` is what the device knows about the turn, e.g. {"area": "Kitchen"} for "in here"."""
         if (routine := find(self._routines(), text)) is not None:
