@@ -10,8 +10,8 @@ from pathlib import Path
 from rich.console import Console
 
 from device.config import Settings
-from device.errors import HarkError
 from device.endpoints import Microphone, SoundCard, VirtualInput, WavOutput, list_devices
+from device.errors import HarkError
 from device.messages import PipelineEvent
 
 console = Console(highlight=False)
@@ -124,6 +124,16 @@ async def _serve(loop) -> int:
     return await loop.run()
 
 
+def cmd_emulate(args: argparse.Namespace) -> int:
+    from device.emulator import Emulator
+
+    settings = device_settings(args)
+    if args.audio is not None and not args.audio.is_file():
+        raise HarkError(f"{args.audio}: no such file", "give the path of a WAV recording")
+    Emulator(settings, dry_run=args.dry_run, audio=args.audio).run()
+    return 0
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     devices = list_devices()
     if args.json:
@@ -156,6 +166,18 @@ def add_run_commands(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--json", action="store_true", help="print each event as a JSON line")
     model_options(run)
     run.set_defaults(run=cmd_run)
+
+    emulate = commands.add_parser("emulate", help="the handheld on your laptop: a terminal app (Textual)",
+                                  description="Run the device in a terminal: its screen (state, transcript, plan and "
+                                              "decisions, questions, timers, audit tail), ctrl+t as the push-to-talk "
+                                              "key with the laptop's mic and speaker, and a text box to type into.")
+    emulate.add_argument("--audio", type=Path, metavar="FILE", help="a WAV recording to run as the first turn")
+    emulate.add_argument("--hands-free", action="store_true", help="listen whenever the VAD hears speech")
+    emulate.add_argument("--input-device", type=_device_arg, metavar="NAME|INDEX", help="microphone (hark devices)")
+    emulate.add_argument("--output-device", type=_device_arg, metavar="NAME|INDEX", help="speaker (hark devices)")
+    emulate.add_argument("--dry-run", action="store_true", help="plan and preview every turn, change nothing")
+    model_options(emulate)
+    emulate.set_defaults(run=cmd_emulate, ptt_pin=None, no_button=True)
 
     devices = commands.add_parser("devices", help="list sound cards (for --input-device/--output-device)",
                                   description="List the sound cards PortAudio sees, with their channels and rates.")

@@ -37,7 +37,7 @@ TICK_SECONDS = 1.0
 class Message:
     """What reaches the loop's inbox."""
 
-    kind: Literal["audio", "press", "release", "text", "speech", "tick", "reply", "spoken", "fatal", "stop"]
+    kind: Literal["audio", "press", "release", "hush", "text", "speech", "tick", "reply", "spoken", "fatal", "stop"]
     chunk: AudioChunk | None = None
     text: str = ""
     speech: SpeechInput | None = None
@@ -79,6 +79,10 @@ class DeviceLoop:
 
     def release(self) -> None:
         self._post(Message("release"))
+
+    def hush(self) -> None:
+        """Stop speaking, without starting to listen."""
+        self._post(Message("hush"))
 
     def type_text(self, text: str) -> None:
         self._post(Message("text", text=text))
@@ -228,6 +232,9 @@ class DeviceLoop:
         if self.state == "speaking":
             await self._stop_speaking()
 
+    async def _on_hush(self, message: Message) -> None:
+        await self._interrupt()
+
     def _think(self, turn: Callable[[], Turn]) -> None:
         self._set_state("thinking")
         self._worker = asyncio.create_task(self._take_turn(turn))
@@ -235,17 +242,23 @@ class DeviceLoop:
     async def _take_turn(self, turn: Callable[[], Turn]) -> None:
         try:
             reply = (await asyncio.to_thread(turn)).reply
-        except HarkError as exc:
-            reply = NOTHING_HEARD if "silence" in str(exc) else SOMETHING_WRONG
-            self._report_error(exc)
-        except Exception as exc:  # a bug must not end the device's life: log it, say so, go on
-            log.exception("the turn failed")
-            reply = SOMETHING_WRONG
-            self._report_error(exc)
+        except Exception as exc:  # a failed turn must not end the device's life: say so, go on
+            reply = self._apologise(exc)
         self._post(Message("reply", audio=lambda: self.pipeline.speak(reply)))
 
+    def _apologise(self, exc: Exception) -> str:
+        """The short spoken line for a failed turn; the whole story goes to the log and the error event."""
+        if isinstance(exc, HarkError):
+            log.error("%s", exc)
+            reply = NOTHING_HEARD if "silence" in str(exc) else SOMETHING_WRONG
+        else:
+            log.exception("the turn failed")
+            reply = SOMETHING_WRONG
+        self._report_error(exc)
+        self._sink(PipelineEvent(type="reply", data={"text": reply}))
+        return reply
+
     def _report_error(self, exc: Exception) -> None:
-        log.error("%s", exc)
         self._sink(PipelineEvent(type="error", data={"message": str(exc), "kind": type(exc).__name__}))
 
     # Speaking
@@ -263,6 +276,7 @@ class DeviceLoop:
             self._sink(PipelineEvent(type="audio-out", data={"seconds": round(seconds, 3), "endpoint": self.speaker.name,
                                                              "interrupted": self._stop_playback.is_set()}))
         except Exception as exc:  # the speaker failed: the turn is still done and logged
+            log.error("playback failed: %s", exc)
             self._report_error(exc)
         self.turns += 1
         self._post(Message("spoken"))

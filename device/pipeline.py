@@ -138,6 +138,7 @@ class Pipeline:
         """A whole turn from typed text (no STT)."""
         if not text.strip():
             raise HarkError("the text is empty", 'say what to do, e.g. hark say "turn on the kitchen light"')
+        self._emit(PipelineEvent(type="transcript", data={"text": text.strip(), "typed": True}))
         return self._finish(text.strip(), {}, [], reply_wav)
 
     def _record(self, turn: Turn) -> None:

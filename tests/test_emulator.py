@@ -1,0 +1,111 @@
+"""`hark emulate` headless, driven by Textual's pilot: typed and spoken turns shown on the screen."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import RichLog, Static
+
+from device.config import DeviceSettings, Settings
+from device.emulator import Emulator
+from device.endpoints import VirtualInput, VirtualOutput
+from tests.conftest import MODELS
+
+
+def text_of(app: Emulator, selector: str) -> str:
+    widget = app.query_one(selector)
+    if isinstance(widget, RichLog):
+        return "\n".join("".join(segment.text for segment in line) for line in widget.lines)
+    assert isinstance(widget, Static)
+    return Text.from_markup(str(widget.content)).plain
+
+
+async def until(pilot, condition, timeout: float = 120) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the emulator never got there")
+
+
+def emulator(tmp_path: Path, **options) -> Emulator:
+    settings = Settings(data_dir=tmp_path, models_dir=MODELS, device=DeviceSettings(ptt_pin=None, preload_llm=False))
+    return Emulator(settings, endpoints=(VirtualInput(), VirtualOutput(), ["No microphone: type."]), **options)
+
+
+def test_typed_command_shows_every_stage(tmp_path: Path) -> None:
+    app = emulator(tmp_path)
+    states: list[str] = []
+    shown = app.show
+
+    def watch(event):
+        if event.type == "state":
+            states.append(event.data["state"])
+        shown(event)
+
+    app.loop._sink = watch
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: app.loop.state == "idle")
+            await pilot.click("#type")
+            await pilot.press(*"set a timer for ten minutes", "enter")
+            await until(pilot, lambda: "Timer set" in text_of(app, "#turns") and app.loop.state == "idle")
+            await pilot.pause(1.2)  # the side panel refreshes each second
+            assert "HassStartTimer {'minutes': 10" in text_of(app, "#turns")
+            assert "→ done" in text_of(app, "#turns") and "No microphone" in text_of(app, "#turns")
+            assert "IDLE" in text_of(app, "#state") and "set a timer for ten minutes" in text_of(app, "#transcript")
+            assert "9:5" in text_of(app, "#timers")  # 9:59 or 9:58 left
+            assert "set a timer for ten minutes → HassStartTimer done" in text_of(app, "#audit")
+
+    asyncio.run(scenario())
+    assert states[:6] == ["starting", "idle", "thinking", "acting", "speaking", "idle"]
+
+
+def test_confirmation_prompt_and_yes(tmp_path: Path) -> None:
+    app = emulator(tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: app.loop.state == "idle")
+            await pilot.click("#type")
+            await pilot.press(*"unlock the front door", "enter")
+            await until(pilot, lambda: "Waiting for your yes or no" in text_of(app, "#confirm"))
+            await until(pilot, lambda: app.loop.state == "idle")
+            await pilot.press(*"yes", "enter")
+            await until(pilot, lambda: text_of(app, "#turns").count("→ done") == 1 and app.loop.state == "idle")
+            assert text_of(app, "#confirm") == ""
+
+    asyncio.run(scenario())
+
+
+def test_injected_audio_and_key_push_to_talk(tmp_path: Path, spoken) -> None:
+    app = emulator(tmp_path, audio=spoken("turn on the kitchen light"))
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: "Kitchen Light is now on." in text_of(app, "#turns"))
+            assert "Heard: Turn on the Kitchen Light" in text_of(app, "#transcript")
+            await until(pilot, lambda: app.loop.state == "idle")
+            await pilot.press("ctrl+t")
+            await until(pilot, lambda: app.loop.state == "listening")
+            await pilot.pause(0.5)  # the virtual microphone hears a quiet room
+            await pilot.press("ctrl+t")
+            await until(pilot, lambda: "Sorry, I didn't catch that." in text_of(app, "#turns"))
+
+    asyncio.run(scenario())
+
+
+def test_dry_run_title_and_nothing_changes(tmp_path: Path) -> None:
+    app = emulator(tmp_path, dry_run=True)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: app.loop.state == "idle")
+            await pilot.click("#type")
+            await pilot.press(*"turn on the kitchen light", "enter")
+            await until(pilot, lambda: "→ previewed" in text_of(app, "#turns"))
+            assert "dry run" in app.title
+
+    asyncio.run(scenario())
