@@ -96,6 +96,8 @@ class Settings(BaseModel):
     llm_model: str | None = Field(None, description="($HARK_LLM_MODEL) Catalog id of the LLM; None = the default")
     tts_model: str | None = Field(None, description="($HARK_TTS_MODEL) Catalog id of the TTS voice; None = the default")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, description="CPU threads for models")
+    llm_gpu_layers: int = Field(0, ge=-1, description="LLM layers to offload to the GPU on a CUDA build "
+                                                      "(Jetson): -1 = all, 0 = CPU only")
     max_audio_seconds: float = Field(30.0, description="Longer input audio is cut to this length")
     skill_timeout_seconds: float = Field(5.0, description="A skill running longer fails that action")
     audit_retention_days: float = Field(365.0, gt=0, description="Audit log rows older than this are pruned")

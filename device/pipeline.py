@@ -82,7 +82,8 @@ class Pipeline:
         from device.llm import LanguageModel
         from device.planner.llm import LLMPlanner
 
-        model = LanguageModel(self.models.path(self.settings.llm_model, "llm"), self.settings.threads)
+        model = LanguageModel(self.models.path(self.settings.llm_model, "llm"), self.settings.threads,
+                              gpu_layers=self.settings.llm_gpu_layers)
         planner = LLMPlanner(model, self.skills, self.home, self.fast_planner)
         planner.warm(self.settings.data_dir / "cache")
         return planner

@@ -12,7 +12,8 @@ PYTHON="${HARK_PYTHON:-python3}"
 LLAMA_VERSION="0.3.36"
 WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/hark/wheels"
 APT_PACKAGES=(libportaudio2 build-essential cmake)
-TEST_APT_PACKAGES=(mosquitto)  # the tests' MQTT broker, started by the tests on loopback
+# the tests' MQTT broker (started by the tests on loopback); the install script's checkers
+TEST_APT_PACKAGES=(mosquitto shellcheck systemd)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -42,27 +43,26 @@ check_python() {
 # llama-cpp-python compiles llama.cpp from source (about 12 minutes on 2 cores): build the
 # wheel once into a cache and install from there every later time.
 llama_wheel() {
-  local wheel
-  wheel="$(ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl 2>/dev/null | head -n 1 || true)"
-  if [ -z "$wheel" ]; then
+  local wheels=("$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
+  if [ ! -e "${wheels[0]}" ]; then
     say "building llama-cpp-python $LLAMA_VERSION from source (about 12 minutes on 2 cores, once)"
     mkdir -p "$WHEELS"
     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$VENV/bin/pip" wheel -q --no-deps -w "$WHEELS" \
       "llama-cpp-python==$LLAMA_VERSION" >&2
-    wheel="$(ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl | head -n 1)"
+    wheels=("$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
   fi
-  echo "$wheel"
+  echo "${wheels[0]}"
 }
 
 install_python_packages() {
   local stamp="$VENV/.hark-installed" want
-  want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  want="$(sha256sum < "$ROOT/pyproject.toml" | cut -c1-16)"
   [ -x "$VENV/bin/python" ] || { say "creating virtualenv $VENV"; "$PYTHON" -m venv "$VENV"; }
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     "$VENV/bin/pip" install -q --upgrade pip wheel >&2
     "$VENV/bin/pip" install -q "$(llama_wheel)" >&2
     say "installing Hark and its Python packages"
-    "$VENV/bin/pip" install -q -e "$ROOT[dev]" >&2
+    "$VENV/bin/pip" install -q -e "${ROOT}[dev]" >&2
     echo "$want" > "$stamp"
   fi
 }
