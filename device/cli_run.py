@@ -147,6 +147,19 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from device.doctor import examine
+
+    checks = examine()
+    if args.json:
+        print("[" + ",".join(c.model_dump_json() for c in checks) + "]")
+    for check in [] if args.json else checks:
+        mark = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}[check.status]
+        fix = f"\n      [dim]fix:[/] {check.fix}" if check.fix else ""
+        console.print(f"{mark} {check.name:<10} {check.detail}{fix}")
+    return 1 if any(c.status == "fail" for c in checks) else 0
+
+
 def add_run_commands(commands: argparse._SubParsersAction) -> None:
     from device.cli import _device_arg, model_options
 
@@ -183,3 +196,9 @@ def add_run_commands(commands: argparse._SubParsersAction) -> None:
                                   description="List the sound cards PortAudio sees, with their channels and rates.")
     devices.add_argument("--json", action="store_true", help="print the list as JSON")
     devices.set_defaults(run=cmd_devices)
+
+    doctor = commands.add_parser("doctor", help="check this machine can be the device, with a fix for each problem",
+                                 description="Check Python, CPU, memory, config, policy, disk, sound cards, the "
+                                             "GPIO button, each model (sha256) and GPU offload; exit 1 if any fails.")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.set_defaults(run=cmd_doctor)

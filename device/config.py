@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from device.errors import HarkError
 
@@ -59,9 +59,9 @@ class DeviceSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ptt_pin: int | None = Field(17, description="GPIO (BCM) pin of the push-to-talk button, wired to ground; "
-                                                "None = no button")
+                                                "false = no button")
     led_pin: int | None = Field(None, description="GPIO pin of a status LED: on while listening, blinking while "
-                                                  "thinking or speaking; None = no LED")
+                                                  "thinking or speaking; false or unset = no LED")
     hands_free: bool = Field(False, description="Listen whenever the VAD hears speech, no button needed")
     vad_silence_ms: int = Field(700, gt=0, description="Silence that ends a hands-free utterance")
     vad_threshold: float = Field(0.5, gt=0, lt=1, description="Speech probability the VAD counts as speech")
@@ -74,6 +74,12 @@ class DeviceSettings(BaseModel):
     output_device: int | str | None = Field(None, description="Speaker: name or index; None = the default")
     preload_llm: bool = Field(True, description="Load the LLM at start-up (slower start, no wait on the first "
                                                 "request the templates don't cover)")
+
+    @field_validator("ptt_pin", "led_pin", mode="before")
+    @classmethod
+    def _false_means_none(cls, pin: Any) -> Any:
+        """TOML has no null: `ptt_pin = false` says there is no button."""
+        return None if pin is False else pin
 
 
 class Settings(BaseModel):
