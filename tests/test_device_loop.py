@@ -87,7 +87,8 @@ class Handheld:
 
     def stop(self) -> None:
         self.loop.shutdown()
-        self._thread.join(10)
+        self._thread.join(60)
+        assert not self._thread.is_alive(), "the loop did not stop"
         self._hardware.close()
 
     def press(self) -> float:
