@@ -138,20 +138,20 @@ class VirtualInput:
 
     @classmethod
     def from_wav(cls, path: Path) -> VirtualInput:
-        """A WAV file played into the device as if spoken into its microphone."""
-        import wave
-
-        try:
-            with wave.open(str(path), "rb") as wav:
-                rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-                pcm = wav.readframes(wav.getnframes())
-        except (OSError, wave.Error, EOFError) as exc:
-            raise HarkError(f"{path} is not a readable PCM WAV file ({exc})", "give a 16-bit PCM WAV") from None
-        if width != 2:
-            raise HarkError(f"{path} is {8 * width}-bit audio", "convert it: sox IN -b 16 OUT.wav")
+        """A microphone that hears this WAV file as soon as it opens (at the file's rate and channels)."""
+        rate, channels, pcm = _read_pcm16(path)
         endpoint = cls(rate, channels, name=f"WAV file {path}")
         endpoint.feed(pcm)
         return endpoint
+
+    def feed_wav(self, path: Path) -> float:
+        """Play a WAV file (of this endpoint's format) into the microphone; returns its seconds."""
+        rate, channels, pcm = _read_pcm16(path)
+        if (rate, channels) != (self.rate, self.channels):
+            raise HarkError(f"{path} is {rate} Hz x{channels}, the input is {self.rate} Hz x{self.channels}",
+                            "make the input endpoint with the file's format (VirtualInput.from_wav)")
+        self.feed(pcm)
+        return len(pcm) / (2 * rate * channels)
 
     def feed(self, pcm: bytes) -> None:
         """Queue 16-bit PCM (of this endpoint's rate and channels) to be 'heard' next."""
@@ -175,6 +175,20 @@ class VirtualInput:
 
     def close(self) -> None:
         return None
+
+
+def _read_pcm16(path: Path) -> tuple[int, int, bytes]:
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
+            pcm = wav.readframes(wav.getnframes())
+    except (OSError, wave.Error, EOFError) as exc:
+        raise HarkError(f"{path} is not a readable PCM WAV file ({exc})", "give a 16-bit PCM WAV") from None
+    if width != 2:
+        raise HarkError(f"{path} is {8 * width}-bit audio", "convert it: sox IN -b 16 OUT.wav")
+    return rate, channels, pcm
 
 
 class SoundCard:

@@ -32,7 +32,8 @@ class Notifier:
         if not self._address:
             return
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.setblocking(False)  # the loop must never wait on the service manager
             try:
                 sock.sendto(message.encode(), self._address)
-            except OSError:  # systemd went away (shutdown): nothing to tell
+            except OSError:  # systemd went away (shutdown) or is behind: nothing to tell now
                 pass

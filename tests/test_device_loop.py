@@ -1,6 +1,6 @@
-"""The device loop as the handheld runs it: gpiozero's mock pins for the button and LED, a virtual
-microphone fed with speech from our own TTS, a virtual speaker that plays in real time, the real
-models, real SQLite. Each test starts from an idle device and leaves it idle."""
+"""The device loop as the handheld runs it: gpiozero's mock pins for the button and LED, WAV files
+of our own TTS played into a virtual microphone, replies played in real time into a WAV file, the
+real models, real SQLite. Each test starts from an idle device and leaves it idle."""
 from __future__ import annotations
 
 import asyncio
@@ -8,6 +8,7 @@ import contextlib
 import socket
 import threading
 import time
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +18,14 @@ from gpiozero.pins.mock import MockFactory
 from device.audio import STT_RATE, SpeechInput
 from device.cli_run import attach_hardware
 from device.config import DeviceSettings, Settings
-from device.endpoints import VirtualInput, VirtualOutput
+from device.endpoints import VirtualInput, VirtualOutput, WavOutput
 from device.loop import DeviceLoop
 from device.messages import PipelineEvent
 from device.service import Notifier
 from tests.conftest import MODELS
 
 BUTTON, LED = 17, 27
+MAX_SECONDS = 4.0
 
 
 def light(loop: DeviceLoop) -> str:
@@ -64,9 +66,9 @@ class Events:
 class Handheld:
     """A running device loop with its mock button and LED, a virtual mic and a virtual speaker."""
 
-    def __init__(self, settings: Settings, notify_socket: str) -> None:
+    def __init__(self, settings: Settings, notify_socket: str, reply_wav: Path) -> None:
         self.pins = MockFactory()
-        self.mic, self.speaker, self.events = VirtualInput(rate=22050), VirtualOutput(), Events()
+        self.mic, self.speaker, self.events = VirtualInput(rate=22050), WavOutput(reply_wav), Events()
         self.loop = DeviceLoop(settings, self.mic, self.speaker, on_event=self._listen,
                                notifier=Notifier(notify_socket))
         self._hardware = contextlib.ExitStack()
@@ -99,18 +101,12 @@ class Handheld:
     def release(self) -> None:
         self.pins.pin(BUTTON).drive_high()
 
-    def say(self, pcm: bytes) -> None:
-        """Hold the button, speak into the mic, let go a little after the last word."""
+    def say(self, wav: Path) -> None:
+        """Hold the button, play the recording into the mic, let go a little after the last word."""
         self.press()
-        self.mic.feed(pcm)
-        time.sleep(len(pcm) / (2 * self.mic.rate) + 0.4)
+        seconds = self.mic.feed_wav(wav)
+        time.sleep(seconds + 0.4)
         self.release()
-
-
-@pytest.fixture(scope="module")
-def voice(pipeline):
-    """16-bit PCM of a sentence spoken by our TTS (22050 Hz, mono)."""
-    return lambda text: b"".join(c.audio for c in pipeline.speak(text, steady=True))
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +122,11 @@ def notify_socket(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def handheld(tmp_path_factory, notify_socket):
-    device = DeviceSettings(ptt_pin=BUTTON, led_pin=LED, preload_llm=False, min_press_ms=250)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("handheld"), models_dir=MODELS, device=device)
-    running = Handheld(settings, notify_socket.getsockname())
+    device = DeviceSettings(ptt_pin=BUTTON, led_pin=LED, preload_llm=False, min_press_ms=250,
+                            max_utterance_seconds=MAX_SECONDS)
+    folder = tmp_path_factory.mktemp("handheld")
+    settings = Settings(data_dir=folder, models_dir=MODELS, device=device)
+    running = Handheld(settings, notify_socket.getsockname(), folder / "replies.wav")
     running.start()
     yield running
     running.stop()
@@ -139,9 +137,9 @@ def test_ready_and_watchdog_reach_systemd(handheld: Handheld, notify_socket) -> 
     assert told == {"READY=1", "WATCHDOG=1"}
 
 
-def test_press_talk_release_turn(handheld: Handheld, voice) -> None:
+def test_press_talk_release_turn(handheld: Handheld, spoken) -> None:
     mark = handheld.events.mark()
-    handheld.say(voice("turn on the kitchen light"))
+    handheld.say(spoken("turn on the kitchen light"))
     handheld.events.wait(mark, "audio-out")
     handheld.events.wait(mark, "state", state="idle")
     assert handheld.events.states(mark) == ["listening", "thinking", "acting", "speaking", "idle"]
@@ -150,8 +148,21 @@ def test_press_talk_release_turn(handheld: Handheld, voice) -> None:
     assert (action["name"], action["args"], action["status"]) == ("HassTurnOn", {"name": "Kitchen Light"}, "done")
     assert light(handheld.loop) == "on"
     assert handheld.led_at_listening[-1] is True and not handheld.pins.pin(LED).state
-    spoken = handheld.events.of(mark, "audio-out")[0]
-    assert spoken["seconds"] > 1.0 and not spoken["interrupted"]
+    played = handheld.events.of(mark, "audio-out")[0]
+    assert played["seconds"] > 1.0 and not played["interrupted"]
+    with wave.open(str(handheld.speaker.path)) as reply:
+        assert reply.getnframes() / reply.getframerate() == pytest.approx(played["seconds"], abs=0.05)
+
+
+def test_listening_stops_at_the_longest_utterance(handheld: Handheld) -> None:
+    mark = handheld.events.mark()
+    pressed_at = handheld.press()  # held down, nothing said: a quiet room
+    handheld.events.wait(mark, "state", state="thinking", timeout=MAX_SECONDS + 2)
+    listened = time.monotonic() - pressed_at
+    handheld.release()
+    assert MAX_SECONDS - 0.1 <= listened <= MAX_SECONDS + 0.5
+    handheld.events.wait(mark, "state", state="idle")
+    assert handheld.events.of(mark, "reply")[0]["text"] == "Sorry, I didn't catch that."
 
 
 def test_barge_in_stops_playback_within_100_ms(handheld: Handheld) -> None:

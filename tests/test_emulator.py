@@ -29,9 +29,10 @@ async def until(pilot, condition, timeout: float = 120) -> None:
     raise AssertionError("the emulator never got there")
 
 
-def emulator(tmp_path: Path, **options) -> Emulator:
+def emulator(tmp_path: Path, mic: VirtualInput | None = None, **options) -> Emulator:
     settings = Settings(data_dir=tmp_path, models_dir=MODELS, device=DeviceSettings(ptt_pin=None, preload_llm=False))
-    return Emulator(settings, endpoints=(VirtualInput(), VirtualOutput(), ["No microphone: type."]), **options)
+    endpoints = (mic or VirtualInput(), VirtualOutput(), ["No microphone: type."])
+    return Emulator(settings, endpoints=endpoints, **options)
 
 
 def test_typed_command_shows_every_stage(tmp_path: Path) -> None:
@@ -81,7 +82,8 @@ def test_confirmation_prompt_and_yes(tmp_path: Path) -> None:
 
 
 def test_injected_audio_and_key_push_to_talk(tmp_path: Path, spoken) -> None:
-    app = emulator(tmp_path, audio=spoken("turn on the kitchen light"))
+    mic = VirtualInput(rate=22050)  # the rate our TTS speaks at
+    app = emulator(tmp_path, mic=mic, audio=spoken("turn on the kitchen light"))
 
     async def scenario() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -90,9 +92,11 @@ def test_injected_audio_and_key_push_to_talk(tmp_path: Path, spoken) -> None:
             await until(pilot, lambda: app.loop.state == "idle")
             await pilot.press("ctrl+t")
             await until(pilot, lambda: app.loop.state == "listening")
-            await pilot.pause(0.5)  # the virtual microphone hears a quiet room
+            seconds = mic.feed_wav(spoken("set a timer for five minutes"))
+            await pilot.pause(seconds + 0.4)
             await pilot.press("ctrl+t")
-            await until(pilot, lambda: "Sorry, I didn't catch that." in text_of(app, "#turns"))
+            await until(pilot, lambda: "Timer set for 5 minutes." in text_of(app, "#turns"))
+            assert "HassStartTimer {'minutes': 5" in text_of(app, "#turns")
 
     asyncio.run(scenario())
 
