@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -76,16 +77,18 @@ class Emulator(App):
                 yield Static("starting", id="state")
                 yield Static("", id="transcript")
                 yield Static("", id="confirm")
-                yield RichLog(id="turns", markup=True, wrap=True)
+                yield RichLog(id="turns", wrap=True, min_width=20)
             with Vertical(id="side"):
                 yield Static("No timers.", id="timers")
-                yield RichLog(id="audit", markup=True, wrap=True)
+                yield RichLog(id="audit", wrap=True, min_width=20)
         yield Input(placeholder="Type a command and press Enter (or ctrl+t and talk)", id="type")
         yield Footer()
 
     def on_mount(self) -> None:
+        for selector, title in (("#turns", "turns: plan and decisions"), ("#timers", "timers"), ("#audit", "audit log")):
+            self.query_one(selector).border_title = title
         for note in self.notes:
-            self.query_one("#turns", RichLog).write(f"[dim]{escape(note)}[/]")
+            self._log(f"[dim]{escape(note)}[/]")
         self.run_worker(self._run_device(), exclusive=True)
         self.set_interval(1.0, self.refresh_side)
 
@@ -93,7 +96,10 @@ class Emulator(App):
         try:
             await self.loop.run()
         except HarkError as exc:
-            self.query_one("#turns", RichLog).write(f"[red]{escape(str(exc))}[/]")
+            self._log(f"[red]{escape(str(exc))}[/]")
+
+    def _log(self, markup: str) -> None:
+        self.query_one("#turns", RichLog).write(Text.from_markup(markup))
 
     # The loop's events, on the app's own event loop
     def show(self, event: PipelineEvent) -> None:
@@ -115,24 +121,24 @@ class Emulator(App):
         self.query_one("#transcript", Static).update(f"Heard: [bold]{escape(data['text'])}[/]")
 
     def _show_plan(self, data: dict) -> None:
-        self.query_one("#turns", RichLog).write(f"[dim]plan via {data['source']} path[/]")
+        self._log(f"[dim]plan via {data['source']} path[/]")
 
     def _show_action(self, data: dict) -> None:
         decision = f" ({data['decision']}: {escape(data['reason'])})" if data.get("decision") else ""
-        self.query_one("#turns", RichLog).write(
+        self._log(
             f"  {data['name']} {escape(str(data['args']))} → [bold]{data['status']}[/]{decision}")
         waiting = data["status"] == "needs_confirmation"
         self.query_one("#confirm", Static).update(
             f"Waiting for your yes or no: {escape(data['result'].get('speech', ''))}" if waiting else "")
 
     def _show_reply(self, data: dict) -> None:
-        self.query_one("#turns", RichLog).write(f"[cyan]Hark:[/] {escape(data['text'])}")
+        self._log(f"[cyan]Hark:[/] {escape(data['text'])}")
 
     def _show_alert(self, data: dict) -> None:
-        self.query_one("#turns", RichLog).write(f"[magenta]{data['kind']}:[/] {escape(data['speech'])}")
+        self._log(f"[magenta]{data['kind']}:[/] {escape(data['speech'])}")
 
     def _show_error(self, data: dict) -> None:
-        self.query_one("#turns", RichLog).write(f"[red]error:[/] {escape(data['message'])}")
+        self._log(f"[red]error:[/] {escape(data['message'])}")
 
     # The side panel reads the state file itself, as another process would
     def refresh_side(self) -> None:
@@ -146,14 +152,15 @@ class Emulator(App):
             audit.clear()
             for entry in store.audit(AUDIT_TAIL):
                 actions = ", ".join(f"{a['name']} {a['status']}" for a in entry.record.get("actions", []))
-                audit.write(f"[dim]{entry.id}[/] {escape(entry.record.get('transcript', ''))} → {actions or '-'}")
+                transcript = escape(entry.record.get("transcript", ""))
+                audit.write(Text.from_markup(f"[dim]{entry.id}[/] {transcript} → {actions or '-'}"))
         finally:
             store.close()
 
     # The keys
     def on_input_submitted(self, message: Input.Submitted) -> None:
         if message.value.strip():
-            self.query_one("#turns", RichLog).write(f"[bold]You:[/] {escape(message.value)}")
+            self._log(f"[bold]You:[/] {escape(message.value)}")
             self.loop.type_text(message.value)
         message.input.value = ""
 
