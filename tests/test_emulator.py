@@ -16,7 +16,8 @@ from tests.conftest import MODELS
 def text_of(app: Emulator, selector: str) -> str:
     widget = app.query_one(selector)
     if isinstance(widget, RichLog):
-        return "\n".join("".join(segment.text for segment in line) for line in widget.lines)
+        wrapped = " ".join("".join(segment.text for segment in line) for line in widget.lines)
+        return " ".join(wrapped.split())  # as read, whatever the panel's width
     assert isinstance(widget, Static)
     return Text.from_markup(str(widget.content)).plain
 
