@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     from device.cli_eval import add_eval_command
     from device.cli_log import add_log_command
     from device.cli_routines import add_routines_command
-    from device.cli_run import add_run_commands
+    from device.cli_run import add_run_commands, add_serve_command
 
     parser = argparse.ArgumentParser(prog="hark", description="Hark: an offline voice assistant that acts.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show library log messages")
@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_routines_command(commands)
     add_eval_command(commands)
     add_run_commands(commands)
+    add_serve_command(commands)
     return parser
 
 

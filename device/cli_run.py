@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -83,7 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     printer = EventPrinter(args.json)
     listeners = [printer]
     loop = DeviceLoop(settings, mic, speaker, on_event=lambda e: [f(e) for f in listeners], dry_run=args.dry_run,
-                      notifier=Notifier.from_environment(), max_turns=args.max_turns)
+                      notifier=Notifier.from_environment(), max_turns=args.max_turns, remote=args.remote,
+                      token=args.token or os.environ.get("HARK_SERVE_TOKEN") or None)
     with contextlib.ExitStack() as hardware:
         listeners += attach_hardware(settings, loop, hardware)
         if not args.json:
@@ -174,6 +177,9 @@ def add_run_commands(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--output-device", type=_device_arg, metavar="NAME|INDEX", help="speaker (hark devices)")
     run.add_argument("--input-wav", type=Path, metavar="FILE", help="a WAV file as the microphone (then silence)")
     run.add_argument("--output-wav", type=Path, metavar="FILE", help="write what would be played to a WAV file")
+    run.add_argument("--remote", metavar="HOST:PORT", help="satellite mode: STT, turns and TTS on a hark serve box "
+                                                            "(this device's own models when it can't be reached)")
+    run.add_argument("--token", help="the box's shared secret ($HARK_SERVE_TOKEN)")
     run.add_argument("--max-turns", type=int, metavar="N", help="stop after N replies (scripted checks)")
     run.add_argument("--dry-run", action="store_true", help="plan and preview every turn, change nothing")
     run.add_argument("--json", action="store_true", help="print each event as a JSON line")
@@ -202,3 +208,42 @@ def add_run_commands(commands: argparse._SubParsersAction) -> None:
                                              "GPIO button, each model (sha256) and GPU offload; exit 1 if any fails.")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     doctor.set_defaults(run=cmd_doctor)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Wyoming services on this box until Ctrl-C or SIGTERM."""
+    from device.pipeline import Pipeline
+    from device.wyoming_service import serve
+
+    token = args.token or os.environ.get("HARK_SERVE_TOKEN") or None
+    pipeline = Pipeline(device_settings(args))
+    ready = partial(console.print, f"[bold]hark[/]: serving asr, tts and handle on tcp://{args.host}:{args.port}"
+                                   f"{' (token required)' if token else ''}")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_until_signal(serve(pipeline, args.host, args.port, token, ready)))
+    return 0
+
+
+async def _until_signal(work) -> None:
+    task = asyncio.ensure_future(work)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:
+    from device.cli import model_options
+
+    serve = commands.add_parser("serve", help="offer our STT, TTS and turn handling as Wyoming services",
+                                description="Serve asr (speech to text), tts (text to speech) and handle "
+                                            "(a transcript in: planned, checked by the policy, run, audited; "
+                                            "the reply out) over the Wyoming protocol, for Home Assistant and "
+                                            "for satellites (hark run --remote).")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: loopback only; give a LAN address to serve the LAN)")
+    serve.add_argument("--port", type=int, default=10700, help="TCP port (default 10700)")
+    serve.add_argument("--token", help="a shared secret our satellites must send ($HARK_SERVE_TOKEN)")
+    model_options(serve)
+    serve.set_defaults(run=cmd_serve, hands_free=False, ptt_pin=None, no_button=True, input_device=None,
+                       output_device=None)

@@ -51,10 +51,12 @@ class DeviceLoop:
     def __init__(self, settings: Settings, mic: InputEndpoint, speaker: OutputEndpoint,
                  on_event: EventSink | None = None, dry_run: bool = False,
                  clock: Callable[[], datetime] = datetime.now, notifier: Notifier | None = None,
-                 max_turns: int | None = None) -> None:
-        """`max_turns`: stop after that many replies (scripted checks); None = run until stopped."""
+                 max_turns: int | None = None, remote: str | None = None, token: str | None = None) -> None:
+        """`max_turns`: stop after that many replies (scripted checks); None = run until stopped.
+        `remote`: HOST:PORT of a `hark serve` box for STT, turns and TTS (satellite mode), `token` its secret."""
         self.config, self.mic, self.speaker = settings.device, mic, speaker
         self.pipeline = Pipeline(settings, on_event=self._from_worker, dry_run=dry_run, clock=clock)
+        self.stages = self.pipeline if remote is None else self._satellite(remote, token)
         self.state: State = "starting"
         self.turns = 0
         self._sink = on_event or (lambda event: None)
@@ -67,6 +69,11 @@ class DeviceLoop:
         self._stop_playback = threading.Event()
         self._worker: asyncio.Task | None = None
         self._aio: asyncio.AbstractEventLoop | None = None
+
+    def _satellite(self, remote: str, token: str | None):
+        from device.satellite import RemoteStages
+
+        return RemoteStages(self.pipeline, remote, token, self._from_worker)
 
     def _make_endpointer(self):
         from device.vad import Endpointer, SpeechDetector
@@ -103,7 +110,7 @@ class DeviceLoop:
         self._set_state("starting")
         self.mic.open()  # a missing sound card fails now, not after the models load
         self.speaker.open()
-        await asyncio.to_thread(self.pipeline.warm, self.config.preload_llm)
+        await asyncio.to_thread(self.stages.warm, self.config.preload_llm)
         reading = threading.Event()
         reading.set()
         reader = threading.Thread(target=self._read_mic, args=(reading,), name="hark-mic", daemon=True)
@@ -215,18 +222,18 @@ class DeviceLoop:
         self._utterance = []
         if self._endpointer is not None:
             self._endpointer.reset()
-        self._think(lambda: self.pipeline.hear(speech, "the microphone"))
+        self._think(lambda: self.stages.hear(speech, "the microphone"))
 
     # Thinking and acting
     async def _on_text(self, message: Message) -> None:
         await self._interrupt()
         if self.state == "idle":
-            self._think(lambda: self.pipeline.say(message.text))
+            self._think(lambda: self.stages.say(message.text))
 
     async def _on_speech(self, message: Message) -> None:
         await self._interrupt()
         if self.state == "idle":
-            self._think(lambda: self.pipeline.hear(message.speech, "the injected audio"))
+            self._think(lambda: self.stages.hear(message.speech, "the injected audio"))
 
     async def _interrupt(self) -> None:
         if self.state == "speaking":
@@ -244,7 +251,7 @@ class DeviceLoop:
             reply = (await asyncio.to_thread(turn)).reply
         except Exception as exc:  # a failed turn must not end the device's life: say so, go on
             reply = self._apologise(exc)
-        self._post(Message("reply", audio=lambda: self.pipeline.speak(reply)))
+        self._post(Message("reply", audio=lambda: self.stages.speak(reply)))
 
     def _apologise(self, exc: Exception) -> str:
         """The short spoken line for a failed turn; the whole story goes to the log and the error event."""
@@ -298,9 +305,9 @@ class DeviceLoop:
         self._notifier.alive()
         if self.state != "idle":
             return
-        alerts = await asyncio.to_thread(self.pipeline.take_alerts)
+        alerts = await asyncio.to_thread(self.stages.take_alerts)
         if alerts and self.state == "idle":
-            self._speak(lambda: self.pipeline.ring(alerts))
+            self._speak(lambda: self.stages.ring(alerts))
 
     def _on_fatal(self, message: Message) -> None:
         raise HarkError(message.text, "check the sound card (hark devices) and restart")

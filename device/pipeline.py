@@ -127,20 +127,21 @@ class Pipeline:
         return self.hear(speech, str(wav), reply_wav, timings)
 
     def hear(self, speech: SpeechInput, source: str, reply_wav: Path | None = None,
-             timings: dict[str, float] | None = None) -> Turn:
-        """A whole turn from audio already at 16 kHz mono (from a file or a microphone)."""
+             timings: dict[str, float] | None = None, notes: tuple[str, ...] = ()) -> Turn:
+        """A whole turn from audio already at 16 kHz mono (from a file or a microphone); `notes`
+        are recorded with the turn."""
         timings = timings if timings is not None else {}
         require_sound(speech, source)
         self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
         transcript = self._transcribe(speech, timings)
-        return self._finish(transcript, timings, list(speech.notes), reply_wav)
+        return self._finish(transcript, timings, [*speech.notes, *notes], reply_wav)
 
-    def say(self, text: str, reply_wav: Path | None = None) -> Turn:
+    def say(self, text: str, reply_wav: Path | None = None, notes: tuple[str, ...] = ()) -> Turn:
         """A whole turn from typed text (no STT)."""
         if not text.strip():
             raise HarkError("the text is empty", 'say what to do, e.g. hark say "turn on the kitchen light"')
         self._emit(PipelineEvent(type="transcript", data={"text": text.strip(), "typed": True}))
-        return self._finish(text.strip(), {}, [], reply_wav)
+        return self._finish(text.strip(), {}, list(notes), reply_wav)
 
     def _record(self, turn: Turn) -> None:
         """Append the turn to the audit log (a dry run changes nothing, so it isn't one)."""

@@ -1,0 +1,162 @@
+"""Satellite mode: the handheld keeps its mic, button, VAD, speaker and questions, and sends the
+heavy stages (STT, the turn, TTS) to a `hark serve` box over Wyoming. When the box can't be
+reached, the same audio or text runs on the device's own models, and the reply says so once.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+
+from wyoming.asr import Transcribe, Transcript
+from wyoming.audio import AudioChunk as WyomingChunk
+from wyoming.audio import AudioStart, AudioStop
+from wyoming.client import AsyncTcpClient
+from wyoming.error import Error
+from wyoming.event import Event
+from wyoming.handle import Handled, NotHandled
+from wyoming.tts import Synthesize
+
+from device.alerts import Alert
+from device.audio import AudioChunk, SpeechInput, at_volume, float_to_chunk, require_sound
+from device.errors import HarkError
+from device.messages import PipelineEvent, Plan, Turn
+from device.pipeline import EventSink, Pipeline
+
+log = logging.getLogger(__name__)
+CONNECT_SECONDS, REPLY_SECONDS = 2.0, 60.0
+CHUNK_SAMPLES = 4096
+
+
+class RemoteDown(Exception):
+    """The box didn't answer (refused, gone mid-request, too slow) or refused us."""
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise HarkError(f"--remote {address!r} is not HOST:PORT", "e.g. --remote 192.168.1.20:10700")
+    return host, int(port)
+
+
+class RemoteStages:
+    """The stages the device loop calls, served by a Wyoming box, with the local pipeline behind them."""
+
+    def __init__(self, local: Pipeline, address: str, token: str | None, emit: EventSink) -> None:
+        self.local, self.address, self._token, self._emit = local, address, token, emit
+        self._host, self._port = parse_address(address)
+        self._was_up = True
+
+    # Work that stays on the device
+    def warm(self, llm: bool = False) -> None:
+        self.local.warm(llm)
+
+    def take_alerts(self) -> list[Alert]:
+        return self.local.take_alerts()
+
+    def ring(self, alerts: list[Alert]) -> Iterator[AudioChunk]:
+        return self.local.ring(alerts)
+
+    # Work for the box
+    def hear(self, speech: SpeechInput, source: str) -> Turn:
+        require_sound(speech, source)
+        try:
+            text = self._ask(self._transcribe(speech))
+        except RemoteDown as exc:
+            return self._fall_back(exc, lambda note: self.local.hear(speech, source, notes=(note,)))
+        self._emit(PipelineEvent(type="transcript", data={"text": text, "by": self.address}))
+        return self.say(text)
+
+    def say(self, text: str) -> Turn:
+        try:
+            turn = self._ask(self._handle(text))
+        except RemoteDown as exc:
+            return self._fall_back(exc, lambda note: self.local.say(text, notes=(note,)))
+        self._was_up = True
+        self._report(turn)
+        return turn
+
+    def speak(self, text: str, steady: bool = False) -> Iterator[AudioChunk]:
+        try:
+            chunks = self._ask(self._synthesize(text))
+        except RemoteDown:
+            chunks = list(self.local.speak(text, steady))
+            yield from chunks
+            return
+        volume = self.local.policy.voice_volume(self.local.clock())  # quiet hours are the device's
+        yield from (chunks if volume == 1.0 else at_volume(chunks, volume))
+
+    def _fall_back(self, exc: RemoteDown, local_turn) -> Turn:
+        log.warning("%s unreachable (%s): using this device's models", self.address, exc)
+        self._emit(PipelineEvent(type="error", data={"message": f"the server {self.address} can't be reached "
+                                                                f"({exc}); using this device's models",
+                                                     "kind": "RemoteDown"}))
+        turn = local_turn(f"The server {self.address} couldn't be reached ({exc}), so this ran on the device.")
+        if self._was_up:  # said once, when the box goes away; the audit log notes every such turn
+            turn.reply = f"I can't reach the server, so I used my own models. {turn.reply}"
+            self._was_up = False
+        return turn
+
+    def _report(self, turn: Turn) -> None:
+        """The box's turn, told to the device's listeners as if it had run here."""
+        if turn.source is not None:
+            plan = Plan(calls=[{"name": a.name, "args": a.args} for a in turn.actions], source=turn.source)
+            self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
+        for action in turn.actions:
+            self._emit(PipelineEvent(type="action", data=action.model_dump()))
+        self._emit(PipelineEvent(type="reply", data={"text": turn.reply}))
+
+    # The Wyoming conversations
+    def _ask(self, conversation):
+        """Run one request to the box on this (worker) thread; any failure is RemoteDown."""
+        try:
+            return asyncio.run(asyncio.wait_for(conversation, REPLY_SECONDS))
+        except (OSError, asyncio.TimeoutError, EOFError) as exc:
+            raise RemoteDown(str(exc) or type(exc).__name__) from None
+
+    @property
+    def _context(self) -> dict:
+        return {"token": self._token} if self._token else {}
+
+    async def _transcribe(self, speech: SpeechInput) -> str:
+        chunk = float_to_chunk(speech.samples, 16_000)
+        async with self._client() as client:
+            await client.write_event(Transcribe(context=self._context).event())
+            await client.write_event(AudioStart(rate=chunk.rate, width=chunk.width, channels=1).event())
+            for start in range(0, len(chunk.audio), CHUNK_SAMPLES * 2):
+                piece = chunk.audio[start:start + CHUNK_SAMPLES * 2]
+                await client.write_event(WyomingChunk(rate=chunk.rate, width=2, channels=1, audio=piece).event())
+            await client.write_event(AudioStop().event())
+            return Transcript.from_event(await _answer(client, Transcript)).text
+
+    async def _handle(self, text: str) -> Turn:
+        async with self._client() as client:
+            await client.write_event(Transcript(text=text, context=self._context).event())
+            event = await _answer(client, Handled, NotHandled)
+        return Turn.model_validate((event.data.get("context") or {}).get("turn") or
+                                   {"transcript": text, "reply": event.data.get("text", "")})
+
+    async def _synthesize(self, text: str) -> list[AudioChunk]:
+        chunks = []
+        async with self._client() as client:
+            await client.write_event(Synthesize(text=text, context=self._context).event())
+            while not AudioStop.is_type((event := await _answer(client, WyomingChunk, AudioStart, AudioStop)).type):
+                if WyomingChunk.is_type(event.type):
+                    c = WyomingChunk.from_event(event)
+                    chunks.append(AudioChunk(rate=c.rate, width=c.width, channels=c.channels, audio=c.audio))
+        return chunks
+
+    def _client(self) -> AsyncTcpClient:
+        return AsyncTcpClient(self._host, self._port, connect_timeout=CONNECT_SECONDS)
+
+
+async def _answer(client: AsyncTcpClient, *kinds) -> Event:
+    """The next event of one of these kinds; an Error or a closed connection is RemoteDown."""
+    while True:
+        event = await client.read_event()
+        if event is None:
+            raise RemoteDown("the server closed the connection")
+        if Error.is_type(event.type):
+            raise RemoteDown(Error.from_event(event).text)
+        if any(kind.is_type(event.type) for kind in kinds):
+            return event
