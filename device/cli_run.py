@@ -213,14 +213,17 @@ def add_run_commands(commands: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Wyoming services on this box until Ctrl-C or SIGTERM."""
     from device.pipeline import Pipeline
-    from device.wyoming_service import serve
+    from device.wyoming_service import SERVICES, serve
 
     token = args.token or os.environ.get("HARK_SERVE_TOKEN") or None
+    services = tuple(s.strip() for s in args.services.split(",") if s.strip())
+    if not services or set(services) - set(SERVICES):
+        raise HarkError(f"--services {args.services!r}", f"choose from {', '.join(SERVICES)}, comma-separated")
     pipeline = Pipeline(device_settings(args))
-    ready = partial(console.print, f"[bold]hark[/]: serving asr, tts and handle on tcp://{args.host}:{args.port}"
+    ready = partial(console.print, f"[bold]hark[/]: serving {', '.join(services)} on tcp://{args.host}:{args.port}"
                                    f"{' (token required)' if token else ''}")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_until_signal(serve(pipeline, args.host, args.port, token, ready)))
+        asyncio.run(_until_signal(serve(pipeline, args.host, args.port, token, services, ready)))
     return 0
 
 
@@ -244,6 +247,7 @@ def add_serve_command(commands: argparse._SubParsersAction) -> None:
                        help="address to listen on (default: loopback only; give a LAN address to serve the LAN)")
     serve.add_argument("--port", type=int, default=10700, help="TCP port (default 10700)")
     serve.add_argument("--token", help="a shared secret our satellites must send ($HARK_SERVE_TOKEN)")
+    serve.add_argument("--services", default="asr,tts,handle", help="which to offer (default: asr,tts,handle)")
     model_options(serve)
     serve.set_defaults(run=cmd_serve, hands_free=False, ptt_pin=None, no_button=True, input_device=None,
                        output_device=None)

@@ -15,6 +15,7 @@ from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 from wyoming.event import Event
 from wyoming.handle import Handled, NotHandled
+from wyoming.info import Describe, Info
 from wyoming.tts import Synthesize
 
 from device.alerts import Alert
@@ -46,6 +47,9 @@ class RemoteStages:
         self.local, self.address, self._token, self._emit = local, address, token, emit
         self._host, self._port = parse_address(address)
         self._was_up = True
+        self._offers: set[str] | None = None
+        """What the box serves (asr, tts, handle), asked once per connection streak: a plain
+        Wyoming STT or TTS server does only part of the work, the device does the rest."""
 
     # Work that stays on the device
     def warm(self, llm: bool = False) -> None:
@@ -61,6 +65,8 @@ class RemoteStages:
     def hear(self, speech: SpeechInput, source: str) -> Turn:
         require_sound(speech, source)
         try:
+            if not self._offered("asr"):
+                return self.local.hear(speech, source)
             text = self._ask(self._transcribe(speech))
         except RemoteDown as exc:
             return self._fall_back(exc, lambda note: self.local.hear(speech, source, notes=(note,)))
@@ -69,6 +75,8 @@ class RemoteStages:
 
     def say(self, text: str) -> Turn:
         try:
+            if not self._offered("handle"):
+                return self.local.say(text)
             turn = self._ask(self._handle(text))
         except RemoteDown as exc:
             return self._fall_back(exc, lambda note: self.local.say(text, notes=(note,)))
@@ -78,6 +86,8 @@ class RemoteStages:
 
     def speak(self, text: str, steady: bool = False) -> Iterator[AudioChunk]:
         try:
+            if not self._offered("tts"):
+                raise RemoteDown("no tts")
             chunks = self._ask(self._synthesize(text))
         except RemoteDown:
             chunks = list(self.local.speak(text, steady))
@@ -86,7 +96,13 @@ class RemoteStages:
         volume = self.local.policy.voice_volume(self.local.clock())  # quiet hours are the device's
         yield from (chunks if volume == 1.0 else at_volume(chunks, volume))
 
+    def _offered(self, service: str) -> bool:
+        if self._offers is None:
+            self._offers = self._ask(self._describe())
+        return service in self._offers
+
     def _fall_back(self, exc: RemoteDown, local_turn) -> Turn:
+        self._offers = None  # ask again next time: the box may be back, or another one
         log.warning("%s unreachable (%s): using this device's models", self.address, exc)
         self._emit(PipelineEvent(type="error", data={"message": f"the server {self.address} can't be reached "
                                                                 f"({exc}); using this device's models",
@@ -117,6 +133,12 @@ class RemoteStages:
     @property
     def _context(self) -> dict:
         return {"token": self._token} if self._token else {}
+
+    async def _describe(self) -> set[str]:
+        async with self._client() as client:
+            await client.write_event(Describe().event())
+            info = Info.from_event(await _answer(client, Info))
+        return {service for service in ("asr", "tts", "handle") if getattr(info, service)}
 
     async def _transcribe(self, speech: SpeechInput) -> str:
         chunk = float_to_chunk(speech.samples, 16_000)

@@ -42,7 +42,10 @@ ATTRIBUTION = Attribution(name="Hark", url="https://github.com/hark-voice/hark")
 FAILURES = {"failed", "invalid", "denied"}
 
 
-def describe(pipeline: Pipeline) -> Info:
+SERVICES = ("asr", "tts", "handle")
+
+
+def describe(pipeline: Pipeline, services: tuple[str, ...] = SERVICES) -> Info:
     """What this box offers, in the words Home Assistant's Wyoming integration reads."""
     stt = pipeline.models.entry(pipeline.settings.stt_model, "stt")
     tts = pipeline.models.entry(pipeline.settings.tts_model, "tts")
@@ -52,7 +55,7 @@ def describe(pipeline: Pipeline) -> Info:
         return {"name": name, "attribution": ATTRIBUTION, "installed": True, "description": description,
                 "version": "0.1.0"}
 
-    return Info(
+    offered = dict(
         asr=[AsrProgram(**artifact("hark-stt", "faster-whisper, int8 on CPU"),
                         models=[AsrModel(**artifact(stt.id, f"Whisper {stt.id}"), languages=languages)])],
         tts=[TtsProgram(**artifact("hark-tts", "piper"),
@@ -61,6 +64,7 @@ def describe(pipeline: Pipeline) -> Info:
                               models=[HandleModel(**artifact("hark-planner", "templates, then a local LLM"),
                                                   languages=languages)],
                               supports_home_control=True)])
+    return Info(**{service: programs for service, programs in offered.items() if service in services})
 
 
 def handled(turn: Turn) -> Event:
@@ -73,14 +77,15 @@ def handled(turn: Turn) -> Event:
 class Connection(AsyncEventHandler):
     """One client: describe, transcribe (audio in), synthesize (audio out) or handle (a transcript)."""
 
-    def __init__(self, pipeline: Pipeline, lock: asyncio.Lock, token: str | None, *args, **kwargs) -> None:
+    def __init__(self, pipeline: Pipeline, lock: asyncio.Lock, token: str | None, services: tuple[str, ...],
+                 *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.pipeline, self.lock, self.token = pipeline, lock, token
+        self.pipeline, self.lock, self.token, self.services = pipeline, lock, token, services
         self._audio: list[AudioChunk] | None = None
 
     async def handle_event(self, event: Event) -> bool:
         if Describe.is_type(event.type):
-            await self.write_event(describe(self.pipeline).event())
+            await self.write_event(describe(self.pipeline, self.services).event())
             return True
         if not self._allowed(event):
             await self.write_event(Error(text="this Hark server wants its token", code="unauthorized").event())
@@ -99,7 +104,11 @@ class Connection(AsyncEventHandler):
         return hmac.compare_digest(given, self.token)
 
     async def _serve(self, event: Event) -> None:
-        if Transcribe.is_type(event.type):
+        asked = next((service for service, kind in (("asr", Transcribe), ("tts", Synthesize), ("handle", Transcript))
+                      if kind.is_type(event.type)), None)
+        if asked is not None and asked not in self.services:
+            await self.write_event(Error(text=f"this server doesn't offer {asked}", code="not-offered").event())
+        elif Transcribe.is_type(event.type):
             self._audio = []
         elif AudioStart.is_type(event.type) and self._audio is not None:
             self._audio = []
@@ -140,12 +149,13 @@ def _is_audio(event: Event) -> bool:
     return any(kind.is_type(event.type) for kind in (AudioStart, WyomingChunk, AudioStop))
 
 
-async def serve(pipeline: Pipeline, host: str, port: int, token: str | None, ready=None) -> None:
+async def serve(pipeline: Pipeline, host: str, port: int, token: str | None, services: tuple[str, ...] = SERVICES,
+                ready=None) -> None:
     """Serve until cancelled; `ready()` is called once the port is open."""
     await asyncio.to_thread(pipeline.warm, pipeline.settings.device.preload_llm)
     server = AsyncServer.from_uri(f"tcp://{host}:{port}")
     lock = asyncio.Lock()
-    await server.start(partial(Connection, pipeline, lock, token))
+    await server.start(partial(Connection, pipeline, lock, token, services))
     log.info("serving on %s:%s", host, port)
     if ready is not None:
         ready()

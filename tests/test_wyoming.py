@@ -176,3 +176,24 @@ def test_satellite_turns_through_the_server_then_falls_back(tmp_path: Path, pipe
                               config=tmp_path / "handheld" / "config").stdout)
     assert [e["record"]["transcript"].lower() for e in own_log] == ["set a timer for 5 minutes."]
     assert "couldn't be reached" in own_log[-1]["record"]["notes"][-1]
+
+
+def test_satellite_uses_what_a_partial_box_offers(tmp_path: Path, spoken) -> None:
+    """A box that only transcribes and speaks (like a plain Wyoming STT/TTS server): the satellite
+    sends it the audio and the reply, and plans and acts on the device."""
+    box = Server(tmp_path / "box", "--services", "asr,tts")
+    try:
+        refused = talk(box.port, Transcript(text="turn on the kitchen light"), until=Handled)[-1]
+        assert Error.from_event(refused).code == "not-offered"
+        run = subprocess.run(
+            [sys.executable, "-m", "device.cli", "run", "--remote", f"127.0.0.1:{box.port}", "--input-wav",
+             str(spoken("turn on the kitchen light")), "--output-wav", str(tmp_path / "reply.wav"), "--hands-free",
+             "--no-button", "--max-turns", "1", "--json"],
+            env=_environment(tmp_path / "handheld"), capture_output=True, text=True, timeout=120)
+    finally:
+        box.stop()
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    heard = [e["data"] for e in events if e["type"] == "transcript"]
+    assert heard[0]["by"] == f"127.0.0.1:{box.port}" and not any(e["type"] == "error" for e in events)
+    assert [(e["data"]["name"], e["data"]["status"]) for e in events if e["type"] == "action"] == [
+        ("HassTurnOn", "done")]
