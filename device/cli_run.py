@@ -84,7 +84,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     mic, speaker = endpoints(settings, args.input_wav, args.output_wav)
     printer = EventPrinter(args.json)
     listeners = [printer]
-    loop = DeviceLoop(settings, mic, speaker, on_event=lambda e: [f(e) for f in listeners], dry_run=args.dry_run,
+
+    def tell_listeners(event: PipelineEvent) -> None:
+        for listener in listeners:
+            listener(event)
+
+    loop = DeviceLoop(settings, mic, speaker, on_event=tell_listeners, dry_run=args.dry_run,
                       notifier=Notifier.from_environment(), max_turns=args.max_turns, remote=args.remote,
                       token=args.token or os.environ.get("HARK_SERVE_TOKEN") or None)
     with contextlib.ExitStack() as hardware:

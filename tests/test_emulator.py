@@ -30,6 +30,13 @@ async def until(pilot, condition, timeout: float = 120) -> None:
     raise AssertionError("the emulator never got there")
 
 
+async def type_when_idle(pilot, app: Emulator, command: str) -> None:
+    """Wait for the device to be ready, then type a command into its text box."""
+    await until(pilot, lambda: app.loop.state == "idle")
+    await pilot.click("#type")
+    await pilot.press(*command, "enter")
+
+
 def emulator(tmp_path: Path, mic: VirtualInput | None = None, **options) -> Emulator:
     settings = Settings(data_dir=tmp_path, models_dir=MODELS, device=DeviceSettings(ptt_pin=None, preload_llm=False))
     endpoints = (mic or VirtualInput(), VirtualOutput(), ["No microphone: type."])
@@ -50,9 +57,7 @@ def test_typed_command_shows_every_stage(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: app.loop.state == "idle")
-            await pilot.click("#type")
-            await pilot.press(*"set a timer for ten minutes", "enter")
+            await type_when_idle(pilot, app, "set a timer for ten minutes")
             await until(pilot, lambda: "Timer set" in text_of(app, "#turns") and app.loop.state == "idle")
             await pilot.pause(1.2)  # the side panel refreshes each second
             assert "HassStartTimer {'minutes': 10" in text_of(app, "#turns")
@@ -70,9 +75,7 @@ def test_confirmation_prompt_and_yes(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: app.loop.state == "idle")
-            await pilot.click("#type")
-            await pilot.press(*"unlock the front door", "enter")
+            await type_when_idle(pilot, app, "unlock the front door")
             await until(pilot, lambda: "Waiting for your yes or no" in text_of(app, "#confirm"))
             await until(pilot, lambda: app.loop.state == "idle")
             await pilot.press(*"yes", "enter")
@@ -107,9 +110,7 @@ def test_dry_run_title_and_nothing_changes(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: app.loop.state == "idle")
-            await pilot.click("#type")
-            await pilot.press(*"turn on the kitchen light", "enter")
+            await type_when_idle(pilot, app, "turn on the kitchen light")
             await until(pilot, lambda: "→ previewed" in text_of(app, "#turns"))
             assert "dry run" in app.title
 
