@@ -61,3 +61,39 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the score as JSON")
     model_options(parser)
     parser.set_defaults(run=cmd_eval)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Both pipelines over the spoken commands; a table in docs/performance.md, the figures in JSON."""
+    import json
+    import platform
+
+    from device.bench import bench, write_report
+    from device.cli import _settings
+
+    settings = _settings(args)
+    if not args.json:
+        console.print("[bold]hark bench[/]: speaking the commands, then running them through the device loop "
+                      "and through the naive pipeline (a few minutes)…")
+    result = bench(settings, args.quick)
+    machine = f"{platform.machine()}, {settings.threads} threads, models {', '.join(result['ours']['models'])}"
+    write_report(args.output, result["summary"], result, machine)
+    args.output.with_suffix(".json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result["summary"], indent=2) if args.json else args.output.read_text())
+    return 0
+
+
+def add_bench_command(commands: argparse._SubParsersAction) -> None:
+    from device.cli import model_options
+
+    parser = commands.add_parser("bench", help="time spoken turns end to end against a naive pipeline",
+                                 description="Speak a fixed list of commands with our TTS (speed and noise varied), "
+                                             "play them in real time into the device loop, and time end of speech "
+                                             "→ first reply audio, each stage, cold start and peak memory; the "
+                                             "same commands through a naive pipeline give the speed-up.")
+    parser.add_argument("--quick", action="store_true", help="only the first 6 commands")
+    parser.add_argument("--output", type=Path, default=Path("docs/performance.md"),
+                        help="the markdown report (the JSON goes beside it; default docs/performance.md)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    model_options(parser)
+    parser.set_defaults(run=cmd_bench)

@@ -41,7 +41,7 @@ def _wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
 
 def test_every_command_has_help(tmp_path: Path) -> None:
     for command in (["say"], ["listen"], ["demo"], ["alerts"], ["models"], ["models", "install"], ["skills", "list"],
-                    ["run"], ["emulate"], ["devices"], ["doctor"], ["serve"]):
+                    ["run"], ["emulate"], ["devices"], ["doctor"], ["serve"], ["bench"]):
         run = hark(*command, "--help", data_dir=tmp_path)
         assert run.returncode == 0 and "usage: hark" in run.stdout
 
