@@ -6,7 +6,7 @@ scheduled routine to its next time; one missed by long is said, not run late.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Literal
 
@@ -93,7 +93,7 @@ def chime(rate: int) -> AudioChunk:
     return AudioChunk(rate=rate, width=2, channels=1, audio=pcm)
 
 
-def ring(alert: Alert, speak: Callable[[str], Iterator[AudioChunk]]) -> Iterator[AudioChunk]:
+def ring(alert: Alert, speak: Callable[[str], Iterable[AudioChunk]]) -> Iterator[AudioChunk]:
     """The chime, then the spoken line, at the voice's rate so one stream plays both."""
     speech = iter(speak(alert.speech))
     first = next(speech)

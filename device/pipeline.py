@@ -6,7 +6,7 @@ stage as a PipelineEvent to the callback its caller passes in; it knows nothing 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -238,10 +238,13 @@ class Pipeline:
         for alert in alerts:
             yield from ring(alert, self.speak)
 
-    def speak(self, text: str, steady: bool = False) -> Iterator[AudioChunk]:
+    def speak(self, text: str, steady: bool = False) -> Iterable[AudioChunk]:
         """The reply's audio, softer in quiet hours."""
+        return self.at_hour_volume(self.speaker.synthesize(text, steady=steady))
+
+    def at_hour_volume(self, chunks: Iterable[AudioChunk]) -> Iterable[AudioChunk]:
+        """Speech (ours or a server's) at the volume the policy sets for now: softer in quiet hours."""
         volume = self.policy.voice_volume(self.clock())
-        chunks = self.speaker.synthesize(text, steady=steady)
         return chunks if volume == 1.0 else at_volume(chunks, volume)
 
 

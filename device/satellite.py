@@ -19,7 +19,7 @@ from wyoming.info import Describe, Info
 from wyoming.tts import Synthesize
 
 from device.alerts import Alert
-from device.audio import AudioChunk, SpeechInput, at_volume, float_to_chunk, require_sound
+from device.audio import AudioChunk, SpeechInput, float_to_chunk, require_sound
 from device.errors import HarkError
 from device.messages import PipelineEvent, Plan, Turn
 from device.pipeline import EventSink, Pipeline
@@ -93,8 +93,7 @@ class RemoteStages:
             chunks = list(self.local.speak(text, steady))
             yield from chunks
             return
-        volume = self.local.policy.voice_volume(self.local.clock())  # quiet hours are the device's
-        yield from (chunks if volume == 1.0 else at_volume(chunks, volume))
+        yield from self.local.at_hour_volume(chunks)  # quiet hours are the device's
 
     def _offered(self, service: str) -> bool:
         if self._offers is None:
