@@ -19,14 +19,17 @@ from wyoming.info import Describe, Info
 from wyoming.tts import Synthesize
 
 from device.alerts import Alert
-from device.audio import AudioChunk, SpeechInput, float_to_chunk, require_sound
+from device.audio import STT_RATE, AudioChunk, SpeechInput, float_to_chunk, require_sound
+from device.endpoints import blocks
 from device.errors import HarkError
 from device.messages import PipelineEvent, Plan, Turn
 from device.pipeline import EventSink, Pipeline
+from device.wyoming_service import audio_events, from_wyoming
 
 log = logging.getLogger(__name__)
 CONNECT_SECONDS, REPLY_SECONDS = 2.0, 60.0
-CHUNK_SAMPLES = 4096
+SEND_MS = 256
+"""Audio goes to the box in pieces of this length."""
 
 
 class RemoteDown(Exception):
@@ -140,14 +143,11 @@ class RemoteStages:
         return {service for service in ("asr", "tts", "handle") if getattr(info, service)}
 
     async def _transcribe(self, speech: SpeechInput) -> str:
-        chunk = float_to_chunk(speech.samples, 16_000)
+        pieces = list(blocks(float_to_chunk(speech.samples, STT_RATE), SEND_MS))
         async with self._client() as client:
             await client.write_event(Transcribe(context=self._context).event())
-            await client.write_event(AudioStart(rate=chunk.rate, width=chunk.width, channels=1).event())
-            for start in range(0, len(chunk.audio), CHUNK_SAMPLES * 2):
-                piece = chunk.audio[start:start + CHUNK_SAMPLES * 2]
-                await client.write_event(WyomingChunk(rate=chunk.rate, width=2, channels=1, audio=piece).event())
-            await client.write_event(AudioStop().event())
+            for event in audio_events(pieces):
+                await client.write_event(event)
             return Transcript.from_event(await _answer(client, Transcript)).text
 
     async def _handle(self, text: str) -> Turn:
@@ -163,8 +163,7 @@ class RemoteStages:
             await client.write_event(Synthesize(text=text, context=self._context).event())
             while not AudioStop.is_type((event := await _answer(client, WyomingChunk, AudioStart, AudioStop)).type):
                 if WyomingChunk.is_type(event.type):
-                    c = WyomingChunk.from_event(event)
-                    chunks.append(AudioChunk(rate=c.rate, width=c.width, channels=c.channels, audio=c.audio))
+                    chunks.append(from_wyoming(event))
         return chunks
 
     def _client(self) -> AsyncTcpClient:

@@ -113,9 +113,7 @@ class Connection(AsyncEventHandler):
         elif AudioStart.is_type(event.type) and self._audio is not None:
             self._audio = []
         elif WyomingChunk.is_type(event.type) and self._audio is not None:
-            chunk = WyomingChunk.from_event(event)
-            self._audio.append(AudioChunk(rate=chunk.rate, width=chunk.width, channels=chunk.channels,
-                                          audio=chunk.audio))
+            self._audio.append(from_wyoming(event))
         elif AudioStop.is_type(event.type) and self._audio is not None:
             await self._transcribe(self._audio)
             self._audio = None
@@ -136,12 +134,24 @@ class Connection(AsyncEventHandler):
 
     async def _synthesize(self, text: str) -> None:
         chunks = await self._run(lambda: list(self.pipeline.speak(text)))
-        first = chunks[0]
-        await self.write_event(AudioStart(rate=first.rate, width=first.width, channels=first.channels).event())
-        for chunk in chunks:
-            await self.write_event(WyomingChunk(rate=chunk.rate, width=chunk.width, channels=chunk.channels,
-                                                audio=chunk.audio, timestamp=chunk.timestamp_ms).event())
-        await self.write_event(AudioStop().event())
+        for event in audio_events(chunks):
+            await self.write_event(event)
+
+
+def audio_events(chunks: list[AudioChunk]) -> list[Event]:
+    """Our chunks (all of one format) as a Wyoming audio stream: start, chunks, stop."""
+    first = chunks[0]
+    return [AudioStart(rate=first.rate, width=first.width, channels=first.channels).event(),
+            *(WyomingChunk(rate=c.rate, width=c.width, channels=c.channels, audio=c.audio,
+                           timestamp=c.timestamp_ms).event() for c in chunks),
+            AudioStop().event()]
+
+
+def from_wyoming(event: Event) -> AudioChunk:
+    """A Wyoming audio-chunk event as our chunk, format and all."""
+    chunk = WyomingChunk.from_event(event)
+    return AudioChunk(rate=chunk.rate, width=chunk.width, channels=chunk.channels, audio=chunk.audio,
+                      timestamp_ms=chunk.timestamp or 0)
 
 
 def _is_audio(event: Event) -> bool:
