@@ -96,8 +96,9 @@ class Recorder:
                 raise TimeoutError(f"the device never became {state}")
 
 
-def run_ours(settings: Settings, texts: list[str]) -> dict[str, Any]:
-    """The device loop with virtual endpoints: cold start, then every command by push-to-talk."""
+def run_ours(settings: Settings, texts: list[str]) -> tuple[dict[str, Any], list[Sample], list[dict]]:
+    """The device loop with virtual endpoints: cold start, then every command by push-to-talk.
+    Also returns the spoken commands and the tool list, for the naive pipeline to get the same."""
     recorder, mic, speaker = Recorder(), VirtualInput(rate=22050), VirtualOutput()
     started = time.monotonic()
     loop = DeviceLoop(settings, mic, speaker, on_event=recorder)
@@ -105,12 +106,14 @@ def run_ours(settings: Settings, texts: list[str]) -> dict[str, Any]:
     thread.start()
     recorder.wait_for_state("idle", 0)
     cold_start = time.monotonic() - started
-    turns = [_push_to_talk(loop, mic, speaker, recorder, sample) for sample in speak_commands(loop, texts)]
+    samples = speak_commands(loop, texts)
+    turns = [_push_to_talk(loop, mic, speaker, recorder, sample) for sample in samples]
     loop.shutdown()
     thread.join(30)
-    return {"cold_start_s": round(cold_start, 2), "turns": [t.model_dump() for t in turns],
-            "models": loop.pipeline.loaded_models(),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    figures = {"cold_start_s": round(cold_start, 2), "turns": [t.model_dump() for t in turns],
+               "models": loop.pipeline.loaded_models(),
+               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return figures, samples, tool_schemas(loop)
 
 
 def _push_to_talk(loop: DeviceLoop, mic: VirtualInput, speaker: VirtualOutput, recorder: Recorder,
@@ -198,9 +201,7 @@ def bench(settings: Settings, quick: bool) -> dict[str, Any]:
     folder = settings.data_dir / "bench"
     (folder / "state.sqlite3").unlink(missing_ok=True)  # the same replies each run; the LLM cache stays
     settings = settings.model_copy(update={"data_dir": folder, "models_dir": settings.model_root})
-    ours = run_ours(settings, texts)
-    probe = DeviceLoop(settings, VirtualInput(), VirtualOutput())
-    samples, tools = speak_commands(probe, texts), tool_schemas(probe)
+    ours, samples, tools = run_ours(settings, texts)
     naive = run_naive(settings, tools, samples)
     return {"summary": summarise(ours, naive), "ours": ours, "naive": naive}
 
