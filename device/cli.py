@@ -138,7 +138,7 @@ def _turn_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from device.cli_admin import add_admin_commands
-    from device.cli_eval import add_bench_command, add_eval_command
+    from device.cli_eval import add_accuracy_command, add_bench_command, add_eval_command, add_eval_tools_command
     from device.cli_log import add_log_command
     from device.cli_routines import add_routines_command
     from device.cli_run import add_run_commands, add_serve_command
@@ -182,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_log_command(commands)
     add_routines_command(commands)
     add_eval_command(commands)
+    add_eval_tools_command(commands)
+    add_accuracy_command(commands)
     add_bench_command(commands)
     add_run_commands(commands)
     add_serve_command(commands)

@@ -63,6 +63,78 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=cmd_eval)
 
 
+def cmd_eval_tools(args: argparse.Namespace) -> int:
+    from device.cli import _settings
+    from device.evaluate_tools import predict, read_bfcl, score
+    from device.tools import ToolPlanner
+
+    rows = read_bfcl(args.input, args.limit)
+    planner = ToolPlanner.from_settings(_settings(args))
+    preds = []
+    with args.output.open("w") as out:
+        for pred in track(predict(planner, rows), total=len(rows), description="calling tools",
+                          console=Console(stderr=True), disable=args.json):
+            out.write(pred.model_dump_json() + "\n")
+            preds.append(pred)
+    result = score(preds)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        console.print(f"[bold]{args.input.name}[/] {result.rows} rows: correct {result.correct:.1%}; "
+                      f"p50 {result.p50_ms:.0f} ms")
+    return 0
+
+
+def add_eval_tools_command(commands: argparse._SubParsersAction) -> None:
+    from device.cli import model_options
+
+    parser = commands.add_parser("eval-tools", help="call arbitrary tools for BFCL rows; score by BFCL's rules",
+                                 description="Plan calls of each row's own tools (JSON schemas) with the tool "
+                                             "planner (device.tools) and score them by BFCL's AST rules; for an "
+                                             "irrelevance file, right means no call.")
+    parser.add_argument("input", type=Path, help="a BFCL_v4_*.json file (its .answer.json beside it)")
+    parser.add_argument("--output", type=Path, required=True, help="predictions JSONL to write")
+    parser.add_argument("--limit", type=int, help="only the first N rows")
+    parser.add_argument("--json", action="store_true", help="print the score as JSON")
+    model_options(parser)
+    parser.set_defaults(run=cmd_eval_tools)
+
+
+def cmd_accuracy(args: argparse.Namespace) -> int:
+    """Every evaluation set for each model; a table in docs/accuracy.md, the figures in JSON."""
+    import platform
+
+    from device.accuracy import measure, write_report
+    from device.cli import _settings
+
+    settings = _settings(args)
+    models = args.llm_models or [settings.llm_model]
+    results = measure(args.data, models, args.sample, settings.threads, quiet=args.json)
+    write_report(args.output, results, args.sample, f"{platform.machine()}, {settings.threads} threads")
+    print(args.output.with_suffix(".json").read_text() if args.json else args.output.read_text())
+    return 0
+
+
+def add_accuracy_command(commands: argparse._SubParsersAction) -> None:
+    from device.cli import model_options
+
+    parser = commands.add_parser("accuracy", help="score the planner on the evaluation sets; write docs/accuracy.md",
+                                 description="Run HA's intent tests, SLURP's commands and BFCL's live sets through "
+                                             "the planner and the tool planner, for each LLM given, and write "
+                                             "the table (and JSON beside it).")
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval"),
+                        help="folder with the evaluation sets (default ../shared/eval)")
+    parser.add_argument("--models", dest="llm_models", nargs="+", metavar="ID",
+                        help="LLM ids to compare (default: the configured one), e.g. qwen2.5-coder-0.5b-q4_k_m "
+                             "qwen2.5-coder-1.5b-q4_k_m")
+    parser.add_argument("--sample", type=int, default=200,
+                        help="rows drawn at random from each set (seed 0; 0 = all rows; default 200)")
+    parser.add_argument("--output", type=Path, default=Path("docs/accuracy.md"), help="the markdown report")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    model_options(parser)
+    parser.set_defaults(run=cmd_accuracy)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Both pipelines over the spoken commands; a table in docs/performance.md, the figures in JSON."""
     import json

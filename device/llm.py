@@ -83,7 +83,7 @@ class LanguageModel:
                                             temperature=0.0)
         return out["choices"][0]["text"]
 
-    @functools.lru_cache(maxsize=4)  # compiling a catalog's grammar costs more than using it
+    @functools.lru_cache(maxsize=64)  # compiling a catalog's grammar costs more than using it
     def _grammar(self, text: str):
         from llama_cpp import LlamaGrammar
 

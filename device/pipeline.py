@@ -22,7 +22,8 @@ from device.history import TurnHistory
 from device.messages import PipelineEvent, Plan, Turn
 from device.modelstore import ModelStore
 from device.planner import Planner, routine_plan
-from device.planner.fast import FastPlanner
+from device.planner.fast import FastPlanner, build_intents
+from device.planner.router import Router, load_router
 from device.policy import Policy
 from skills.builtin.routines import title
 from skills.home import Home
@@ -75,8 +76,12 @@ class Pipeline:
         return FastPlanner(self.skills, self.home)
 
     @cached_property
+    def router(self) -> Router:
+        return load_router(build_intents(self.skills, phrasings=True), self.home, self.settings.data_dir / "cache")
+
+    @cached_property
     def planner(self) -> Planner:
-        return Planner(self.fast_planner, self._make_llm_planner, self.store.routines)
+        return Planner(self.fast_planner, self.router, self.skills, self._make_llm_planner, self.store.routines)
 
     def _make_llm_planner(self):
         from device.llm import LanguageModel

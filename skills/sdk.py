@@ -115,6 +115,7 @@ class Skill:
     params: type[BaseModel]
     run: Callable[[BaseModel, SkillContext], SkillResult]
     examples: tuple[Example, ...] = ()
+    phrasings: tuple[str, ...] = ()
     permissions: tuple[str, ...] = ()
     risk: Risk = "act"
     origin: str = "builtin"
@@ -131,6 +132,7 @@ def skill(
     name: str,
     description: str,
     examples: list[Example | str] = (),  # type: ignore[assignment]
+    phrasings: list[str] = (),  # type: ignore[assignment]
     permissions: list[str] = (),  # type: ignore[assignment]
     risk: Risk = "act",
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None,
@@ -140,6 +142,9 @@ def skill(
     """Tag a function as a skill. Tagging only: the registry collects tagged functions.
     `preview(args, ctx)` predicts the effect without causing it (for dry runs and confirmations);
     `undo(args, data, ctx)` takes back a run, given its arguments and the data it returned;
+    `examples` are exact templates the fast path matches, slot values and all; `phrasings` are
+    looser, natural ways people ask (hassil syntax, any {slot} is free text) that only teach the
+    router which skill is meant, the LLM then fills the arguments;
     `offer_to_llm=False` keeps it out of the model's catalog (the device plans it itself)."""
 
     def tag(fn: Callable) -> Callable:
@@ -147,6 +152,7 @@ def skill(
             "name": name,
             "description": description,
             "examples": tuple(Example(template=e) if isinstance(e, str) else e for e in examples),
+            "phrasings": tuple(phrasings),
             "permissions": tuple(permissions),
             "risk": risk,
             "preview": preview,

@@ -1,15 +1,26 @@
 """The planner: saved routines and teach mode first, then templates (fast, exact), then the
-grammar-constrained LLM for everything else."""
+learned router, with the grammar-constrained LLM filling the arguments of the skill it chose.
+The LLM never picks a side effect on its own: when the router is unsure of a skill that changes
+something, the model may only answer or decline."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
 from device.messages import ActionCall, Plan
-from device.planner.fast import FastPlanner
+from device.planner.fast import SPLIT, FastPlanner
+from device.planner.router import Route, Router
 from device.planner.teach import teach
 from skills.builtin.routines import find
+from skills.registry import SkillSet
 from skills.store import Routine
+
+# The router's score below which a skill with a side effect isn't run: the request is answered or
+# declined instead (on the dev sets this keeps 97% of requests we can't serve free of side effects).
+ACT_MIN_SCORE = -0.1
+# A compound request is split only where the router is this sure of every part.
+PART_MARGIN = 0.4
+DECLINE = ["Answer", "Unsupported"]
 
 
 def routine_plan(routine: Routine) -> Plan:
@@ -20,11 +31,13 @@ def routine_plan(routine: Routine) -> Plan:
 class Planner:
     """Turns a transcript into a Plan. The LLM planner is built on first need (it is heavy)."""
 
-    def __init__(self, fast: FastPlanner, make_llm: Callable[[], Callable[[str], Plan]],
+    def __init__(self, fast: FastPlanner, router: Router, skills: SkillSet, make_llm: Callable[[], Any],
                  routines: Callable[[], list[Routine]] = list) -> None:
         self._fast = fast
+        self._router = router
+        self._skills = skills
         self._make_llm = make_llm
-        self._llm: Callable[[str], Plan] | None = None
+        self._llm = None
         self._routines = routines
 
     @property
@@ -42,12 +55,30 @@ class Planner:
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
         return taught or self._fast.plan(text, context) or self._plan_by_llm(text)
 
+    def route(self, text: str) -> Route:
+        return self._router.route(text)
+
     def repair(self, text: str, plan: Plan, problem: str) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired)."""
         return self._model().repair(text, plan.calls, problem)
 
     def _plan_by_llm(self, text: str) -> Plan:
-        return self._model()(text)
+        """The skill the router chose, its arguments written by the model; each part of a compound
+        request the router is sure of as its own call; an answer or a refusal when it is unsure of
+        a skill with a side effect."""
+        parts = [p for p in SPLIT.split(text) if p.strip()]
+        routes = [self._router.route(p) for p in parts]
+        if len(parts) > 1 and len({r.best for r in routes}) == len(routes) and all(
+                self._trusted(r) and r.margin >= PART_MARGIN for r in routes):
+            return Plan(calls=[c for p, r in zip(parts, routes) for c in self._model().fill(p, r.best).calls],
+                        source="llm")
+        route = self._router.route(text)
+        if self._trusted(route):
+            return self._model().fill(text, route.best)
+        return self._model().choose(text, DECLINE)
+
+    def _trusted(self, route: Route) -> bool:
+        return route.scores[0] >= ACT_MIN_SCORE or self._skills[route.best].risk == "read"
 
     def _model(self):
         if self._llm is None:

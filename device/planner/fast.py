@@ -24,7 +24,7 @@ from skills.home import DOMAIN_WORDS, Entity, Home
 from skills.registry import SkillSet
 from skills.sdk import Example
 
-_SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
+SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
 # Lists any skill template may use: number ranges (first, last), and free-text slots with the
 # sample a generated utterance fills them with.
 WILDCARD_SAMPLES = {"item": "bananas", "time": "7 am", "when": "friday at 3 pm", "title": "dentist",
@@ -44,10 +44,12 @@ def _ha_sentences(names: set[str]) -> dict[str, Any]:
             "skip_words": data.get("skip_words", [])}
 
 
-def build_intents(skills: SkillSet) -> Intents:
+def build_intents(skills: SkillSet, phrasings: bool = False) -> Intents:
+    """Every skill's templates; with `phrasings`, its looser phrasings too (the router's, not ours)."""
     data = _ha_sentences({s.name for s in skills})
     for skill in skills:
         blocks = [{"sentences": [e.template], "slots": e.slots, "requires_context": e.requires} for e in skill.examples]
+        blocks += [{"sentences": list(skill.phrasings)}] if phrasings and skill.phrasings else []
         if blocks:
             data["intents"].setdefault(skill.name, {"data": []})["data"].extend(blocks)
     return Intents.from_dict(data)
@@ -107,7 +109,7 @@ class FastPlanner:
         call = self._known(text, context)
         if call is not None:
             return Plan(calls=[call], source="fast")
-        parts = [p for p in _SPLIT.split(text) if p.strip()]
+        parts = [p for p in SPLIT.split(text) if p.strip()]
         if len(parts) > 1:
             calls = [self._known(p, context) or self._unknown_name(p, context) for p in parts]
             if all(calls):

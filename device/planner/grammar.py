@@ -47,6 +47,11 @@ def plan_schema(skills: SkillSet) -> dict[str, Any]:
 
 
 def plan_grammar(skills: SkillSet) -> str:
+    return schema_grammar(plan_schema(skills))
+
+
+def schema_grammar(schema: dict[str, Any]) -> str:
+    """GBNF admitting exactly the JSON values the schema describes."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    return json_schema_to_gbnf(json.dumps(plan_schema(skills)))
+    return json_schema_to_gbnf(json.dumps(schema))

@@ -13,11 +13,11 @@ from pathlib import Path
 from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
-from device.planner.grammar import args_schema, offered, plan_grammar
+from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
 from skills.home import Home
 from skills.registry import SkillSet
 
-MAX_PLAN_TOKENS = 160
+MAX_PLAN_TOKENS = 96  # a spoken answer is a sentence or two; a longer one is cut at a sentence end
 _SYSTEM = (
     "You are Hark, an offline voice assistant in a home. Turn the user's words into a JSON list of "
     "skill calls. Use only the skills and device names below. Use Unsupported for anything that "
@@ -77,6 +77,21 @@ class LLMPlanner:
     def __call__(self, text: str) -> Plan:
         return self._complete(_turn(text))
 
+    def fill(self, text: str, name: str) -> Plan:
+        """One call of the skill the router chose: the answer starts with its name, so the model
+        writes only the arguments, under that skill's argument grammar."""
+        schema = args_schema(self._skills[name].params)
+        if not schema["properties"]:
+            return Plan(calls=[ActionCall(name=name, args={})], source="llm")
+        raw = self._model.complete(self._prefix + _turn(text) + _call_start(name), schema_grammar(schema),
+                                    MAX_PLAN_TOKENS)
+        args = _load(raw, "}")
+        return Plan(calls=[ActionCall(name=name, args=args) if args is not None else _cut_off()], source="llm")
+
+    def choose(self, text: str, names: list[str]) -> Plan:
+        """Calls of only these skills (the router's best guesses, and ways to decline)."""
+        return self._complete(_turn(text), plan_grammar(SkillSet({n: self._skills[n] for n in names if n in self._skills})))
+
     def repair(self, text: str, calls: list[ActionCall], problem: str) -> Plan:
         """Plan again after the first plan failed its checks, with that plan and why in the prompt.
         A repair may fix arguments, not change the request: its grammar admits only the skills the
@@ -96,9 +111,31 @@ def _turn(text: str) -> str:
     return f"<|im_start|>user\n{text.strip()[:600]}<|im_end|>\n<|im_start|>assistant\n"
 
 
-def _parse(raw: str) -> list[ActionCall]:
-    """The grammar guarantees the shape; a cut-off output (token budget) becomes Unsupported."""
+def _call_start(name: str) -> str:
+    """How a call of `name` begins in the few-shot answers (json.dumps of [{"name", "args"}])."""
+    return f'[{{"name": "{name}", "args": '
+
+
+def _cut_off() -> ActionCall:
+    return ActionCall(name="Unsupported", args={"reason": "follow that request"})
+
+
+def _load(raw: str, closing: str):
+    """The JSON the model wrote; one cut off by the token budget inside a string (a long answer)
+    is kept up to its last full sentence and closed."""
     try:
-        return [ActionCall(name=c["name"], args=c["args"]) for c in json.loads(raw)]
-    except (json.JSONDecodeError, KeyError, TypeError):
-        return [ActionCall(name="Unsupported", args={"reason": "follow that request"})]
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        sentence_end = max(raw.rfind(". "), raw.rfind("! "), raw.rfind("? "))
+        try:
+            return json.loads(raw[:sentence_end + 1] + '"' + closing) if sentence_end > 0 else None
+        except json.JSONDecodeError:
+            return None
+
+
+def _parse(raw: str) -> list[ActionCall]:
+    """The grammar guarantees the shape; a cut-off output that can't be closed becomes Unsupported."""
+    try:
+        return [ActionCall(name=c["name"], args=c["args"]) for c in _load(raw, "}}]")]
+    except (KeyError, TypeError):
+        return [_cut_off()]

@@ -79,6 +79,10 @@ def _set_preview(args: AlarmTime, ctx: SkillContext) -> Preview:
         Example(template="wake me [up] (at|by) {time} every day", slots={"repeat": "daily"}),
         Example(template=f"{_SET} {{time}} (on weekdays|every weekday)", slots={"repeat": "weekdays"}),
     ],
+    phrasings=["(set|make|create|put) [an|my|the] alarm (for|at|to) {time}", "wake me [up] (at|by|in) {time}",
+               "(get|wake) me up {when}", "i (need|have|want) to (get|be|wake) up (at|by) {time}",
+               "alarm (for|at) {time} [please]", "set [an|my] alarm [for {when}]",
+               "(can you|please) wake me [up] [{when}]", "(change|move) my alarm to {time}"],
 )
 def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
     moment = _moment(args.time, ctx)
@@ -102,6 +106,9 @@ def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
         "(do i have|is there) [an|any] alarm[s] set",
         "next alarm",
     ],
+    phrasings=["what alarms (do i have|are set|have i set)", "(is|are) there any alarm[s] [set] [{when}]",
+               "when is my [next] alarm", "what time is my alarm [set for]", "(check|show|list) [me] my alarms",
+               "(did|have) i set an alarm [{when}]", "(is|what) my alarm set for {when}", "how long until my alarm"],
 )
 def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     alarms = _matching(args, ctx, required=False)
@@ -123,6 +130,9 @@ def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
         "(cancel|delete|remove|turn off|get rid of) the {time} alarm",
         Example(template="(cancel|delete|remove|turn off|clear) all [my|the] alarms", slots={"all": True}),
     ],
+    phrasings=["(cancel|delete|remove|turn off|disable|stop|switch off) [my|the] [{time}] alarm [for {when}]",
+               "i don't need [an|the|my] alarm [{when}]", "no alarm [{when}]", "(get rid of|clear) [all] my alarms",
+               "(snooze|silence) the alarm"],
 )
 def cancel_alarm(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     alarms = _matching(args, ctx, required=True)

@@ -65,6 +65,11 @@ def spoken_math(text: str) -> str:
         "convert {expression}",
         "how many {expression}",
     ],
+    phrasings=["what('s| is) {number} (plus|minus|times|divided by|multiplied by|to the power of) {number}",
+               "how much is {number} (plus|minus|times|divided by) {number}",
+               "(convert|change) {number} {unit} (to|into) {unit}", "how many {unit} (are in|in) [a|one] {unit}",
+               "what('s| is) {number} percent of {number}", "(what is|calculate) the square root of {number}",
+               "(calculate|work out|compute) {thing}", "what is {number} {unit} in {unit}"],
 )
 def calculate(args: Expression, ctx: SkillContext) -> SkillResult:
     spoken = spoken_math(args.expression)

@@ -62,6 +62,17 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
         "add [an] event {title} (on|for|at) {when}",
         "(mark|note) {when} in my calendar (for|as) {title}",
     ],
+    phrasings=["(add|put|schedule|create|book|set up) [a|an] (meeting|appointment|event) [with {title}] {when}",
+               "remind me (to|about) {title} [{when}]", "set [up] a reminder (to|for|about) {title} [{when}]",
+               "(please|can you) (add|put) {title} (to|on|in) my (calendar|schedule|agenda|diary)",
+               "i have [a|an] {title} {when}", "(make|create) [a] (note|reminder|entry) (for|about) {title} {when}",
+               "don't let me forget (to|about) {title} [{when}]", "schedule {title} (for|at|on) {when}",
+               "(add|put) {title} (on|for) {when}", "i need to remember to {title} {when}",
+               "(mark|block) {when} (for|as) {title}", "(remind|alert|notify) me {when} (to|about) {title}",
+               "(mark|flag) {when} as [my] {title}",
+               "(set|save) {title}'s birthday (for|on) {when}",
+               "(add|make) a note (to|about) {title} [{when}]",
+               "(update|change) my (calendar|schedule) (to|for) {title}"],
 )
 def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
     said = _parse(args.when, ctx)
@@ -87,6 +98,21 @@ def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
         "(do i have|are there) any (meetings|appointments|events) {when}",
         "when is my next (meeting|appointment|event)",
     ],
+    phrasings=["what('s| is) (on|in) my (calendar|schedule|agenda|diary) [{when}]",
+               "what do i have (on|going on|planned) [{when}]",
+               "(do|did) i have (any|a) (meetings|appointments|events|plans|reminders) [{when}]",
+               "am i (busy|free) {when}", "when is my [next] {title}", "what time is my {title}",
+               "what are my (plans|appointments|meetings|events|reminders) [for] {when}",
+               "(check|show|read|tell me) my (calendar|schedule|agenda|appointments|events|reminders)",
+               "is there anything (on|in) my (calendar|schedule) [{when}]",
+               "what('s| is) (happening|coming up|planned) [for me] {when}",
+               "(remind me|tell me) what i have {when}", "what's my (day|week) (like|look like)",
+               "(list|what are) my reminders",
+               "(what time|when) (does|is) [the|my] {title} (start|begin|end)",
+               "(who|what) is (attending|happening at) [the|my] {title}",
+               "tell me (about|the details of) [the|my] {title} [on {when}]",
+               "(list|tell me) [all] [the] events (between|from) {when}",
+               "(are there|do i have) any (birthdays|holidays|anniversaries) {when}"],
 )
 def query_events(args: EventQuery, ctx: SkillContext) -> SkillResult:
     events, span = _find(args, ctx)
@@ -105,6 +131,11 @@ def query_events(args: EventQuery, ctx: SkillContext) -> SkillResult:
         "(remove|delete|cancel) [the|my] {title} (on|for) {when}",
         Example(template="(clear|empty) my (calendar|schedule) (for|on) {when}", slots={"all": True}),
     ],
+    phrasings=["(cancel|delete|remove|clear|drop) [my|the] {title} [(from|in) my (calendar|schedule)]",
+               "(cancel|delete|remove) [the|my] (meeting|appointment|event|reminder) (with|about|for) {title}",
+               "(remove|delete|clear) (all|everything) [events|meetings] (from|on) {when}",
+               "i (don't|no longer) need [the|my] (reminder|appointment|meeting) (about|for|with) {title} [anymore]",
+               "{title} is (cancelled|canceled|off)", "take {title} off my (calendar|schedule)"],
 )
 def remove_event(args: EventTarget, ctx: SkillContext) -> SkillResult:
     events, span = _find(args, ctx)

@@ -14,6 +14,8 @@ from skills.sdk import NoArgs, SkillContext, SkillResult, skill
         "(what is|tell me) the [current] time",
         "[do you know] what time it is",
     ],
+    phrasings=["what('s| is) the time [now]", "(tell|give) me the time", "do you (know|have) the time",
+               "what time is it [now|right now|in {thing}]", "(current|the) time [please]", "what time do you have"],
 )
 def current_time(args: NoArgs, ctx: SkillContext) -> SkillResult:
     now = ctx.now()
@@ -26,6 +28,9 @@ def current_time(args: NoArgs, ctx: SkillContext) -> SkillResult:
     description="Say today's date",
     risk="read",
     examples=["what (is|'s) [the] date [today]", "what day is it [today]", "what is today's date"],
+    phrasings=["what('s| is) [the] (date|day) [today]", "what (day|date) is it [today|tomorrow]",
+               "what day of the week is it", "(tell|give) me (the|today's) date", "what('s| is) today",
+               "which day is it"],
 )
 def current_date(args: NoArgs, ctx: SkillContext) -> SkillResult:
     today = ctx.now()

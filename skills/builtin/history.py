@@ -16,6 +16,8 @@ def _history(ctx: SkillContext):
     risk="read",
     examples=["what did you [just] do", "what (was|did) (that|you just do)", "what just happened",
               "why did you do that"],
+    phrasings=["what did you (just) do", "what (was|did) (that|you do) just now", "what did i (just) ask [you]",
+               "why did you do that"],
 )
 def last_turn(args: NoArgs, ctx: SkillContext) -> SkillResult:
     record = _history(ctx).last_turn()
@@ -32,6 +34,8 @@ def last_turn(args: NoArgs, ctx: SkillContext) -> SkillResult:
     name="Undo",
     description="Take back what the assistant did in the previous turn",
     examples=["undo [that|it|the last (thing|command|action)]", "take (that|it) back", "put it back [the way it was]"],
+    phrasings=["(undo|revert|reverse) that", "take that back", "(that was|that's) (wrong|a mistake)[,] undo [it]",
+               "put it back [the way it was]"],
 )
 def undo(args: NoArgs, ctx: SkillContext) -> SkillResult:
     return _history(ctx).undo_last(ctx)

@@ -82,6 +82,10 @@ def _switch_examples(on: str, activate: str, open_: str, lock: str) -> list[Exam
     preview=lambda args, ctx: _preview(ctx, args, _ON_STATE, "on"),
     undo=restore_states,
     examples=_switch_examples("on", "activate|enable", "open", "lock"),
+    phrasings=["(switch|turn) [the] {name} on", "(lights|light) on [in the {area}]",
+               "(turn|switch) on [all] the lights [in the {area}]", "(start|power on|fire up) the {name}",
+               "i (need|want) [some] light [in the {area}]",
+               "(open|raise|lift) the (blinds|curtains|shades|garage door) [in the {area}]"],
 )
 def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _ON_STATE, "on")
@@ -94,6 +98,11 @@ def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     preview=lambda args, ctx: _preview(ctx, args, _OFF_STATE, "off"),
     undo=restore_states,
     examples=_switch_examples("off", "deactivate|disable", "close", "unlock"),
+    phrasings=["(switch|turn) [the] {name} off", "(lights|light) off [in the {area}]",
+               "(kill|shut off|cut) the (lights|power) [in the {area}]", "(shut down|power off|stop) the {name}",
+               "(turn|switch) (off|out) [all] the lights [in the {area}]",
+               "(close|lower|shut) the (blinds|curtains|shades|garage door) [in the {area}]",
+               "lock the (front|back) door"],
 )
 def turn_off(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _OFF_STATE, "off")
@@ -123,7 +132,16 @@ def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
 @skill(name="HassLightSet", description="Set the brightness or colour of lights", permissions=["home.control"],
        preview=_light_preview,
        examples=[Example(template="set [the] {name} to {brightness} percent", requires={"domain": "light"}),
-                 "(dim|set) [the] {area} lights to {brightness} percent"])
+                 "(dim|set) [the] {area} lights to {brightness} percent"],
+       phrasings=["(dim|brighten) the (lights|light|lamp|room) [in the {area}]",
+                  "make [the] (lights|room|it) (brighter|dimmer|darker|lighter) [in the {area}]",
+                  "(change|set|turn) the (lights|light|lamp) [colour|color] to {color}",
+                  "[make|turn] the lights {color}",
+                  "(increase|decrease|raise|lower|reduce|turn up|turn down) the (brightness|lights) [in the {area}]",
+                  "it's too (bright|dark) in [here|the {area}]",
+                  "set [the] (lights|brightness) (to|at) {brightness} [percent]",
+                  "lights (to|at) {brightness} [percent]", "(can you|please) (dim|brighten) [the] lights",
+                  "change the (lighting|light colour|light color|mood lighting)"])
 def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
     changes = _light_levels(args)
     if not changes:
@@ -144,7 +162,12 @@ def _spoken(entity: Entity) -> str:
 
 
 @skill(name="HassGetState", description="Answer what state devices are in", risk="read",
-       permissions=["home.read"], examples=["is [the] {name} on", "what is [the] {name}"])
+       permissions=["home.read"], examples=["is [the] {name} on", "what is [the] {name}"],
+       phrasings=["is the {name} (on|off|open|closed|locked|unlocked)",
+                  "(are|did i leave) the lights (on|off) [in the {area}]",
+                  "(which|what) (lights|devices|doors) are (on|off|open|unlocked)",
+                  "(did i|have i) (leave|left|lock|locked) the {name} [on|open]",
+                  "what('s| is) the (status|state) of the {name}"])
 def get_state(args: StateQuery, ctx: SkillContext) -> SkillResult:
     entities = ctx.home.resolve(args.model_copy(update={"state": None}))
     states = {e.name: e.state for e in entities}
@@ -205,7 +228,11 @@ class ClimateSetArgs(PlaceTarget):
 
 
 @skill(name="HassClimateSetTemperature", description="Set the thermostat's target temperature",
-       permissions=["home.control"], examples=["set [the] (temperature|thermostat) to {temperature} degrees"])
+       permissions=["home.control"], examples=["set [the] (temperature|thermostat) to {temperature} degrees"],
+       phrasings=["(set|change|put) the (thermostat|heating|temperature|heat) (to|at) {temperature} [degrees]",
+                  "(make|turn) it (warmer|cooler|colder) [in here]",
+                  "(turn|crank) (up|down) the (heat|heating|ac|air conditioning)",
+                  "i('m| am) (cold|hot|freezing|too warm)"])
 def climate_set(args: ClimateSetArgs, ctx: SkillContext) -> SkillResult:
     thermostats = _devices(ctx, args, "climate")
     for device in thermostats:
@@ -215,7 +242,10 @@ def climate_set(args: ClimateSetArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassClimateGetTemperature", description="Say the current indoor temperature", risk="read",
-       permissions=["home.read"], examples=["what is the temperature [in [the] {area}]", "how (warm|cold) is it inside"])
+       permissions=["home.read"], examples=["what is the temperature [in [the] {area}]", "how (warm|cold) is it inside"],
+       phrasings=["what('s| is) the temperature (inside|in here|in the house|indoors|in the {area})",
+                  "how (warm|cold|hot) is it (inside|in here|in the house|in the {area})",
+                  "what's the thermostat (at|set to|reading)"])
 def climate_get(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
     device = _devices(ctx, args, "climate")[0]
     current = device.attributes.get("current_temperature")
@@ -226,7 +256,10 @@ def climate_get(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassVacuumStart", description="Start the robot vacuum", permissions=["home.control"],
-       examples=["(start|run) [the] (vacuum|hoover)", "(start|run) [the] {name}"])
+       examples=["(start|run) [the] (vacuum|hoover)", "(start|run) [the] {name}"],
+       phrasings=["(start|run|turn on) the (vacuum|hoover|robot vacuum|roomba|vacuum cleaner|robot)",
+                  "(vacuum|hoover|clean) the (floor|floors|house|carpet|{area})", "(time|go) to (vacuum|clean)",
+                  "start (cleaning|vacuuming) [the {area}]", "(can you|please) (vacuum|clean) [the house|the {area}]"])
 def vacuum_start(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
     vacuums = _devices(ctx, args, "vacuum")
     for vacuum in vacuums:
@@ -235,7 +268,9 @@ def vacuum_start(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassVacuumReturnToBase", description="Send the robot vacuum back to its dock",
-       permissions=["home.control"], examples=["send [the] (vacuum|hoover) (home|back to [its] (base|dock))"])
+       permissions=["home.control"], examples=["send [the] (vacuum|hoover) (home|back to [its] (base|dock))"],
+       phrasings=["(send|take) the (vacuum|robot|roomba) (home|back|to its dock|to the dock)",
+                  "dock the (vacuum|robot|roomba)", "(stop|finish) (vacuuming|cleaning) and go home"])
 def vacuum_dock(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
     vacuums = _devices(ctx, args, "vacuum")
     for vacuum in vacuums:

@@ -71,18 +71,28 @@ def shopping_complete(args: ItemArgs, ctx: SkillContext) -> SkillResult:
     return _complete(ctx, SHOPPING, args.item)
 
 
-@skill(name="HassListAddItem", description="Add something to a named list", permissions=["lists"])
+@skill(name="HassListAddItem", description="Add something to a named list", permissions=["lists"],
+       phrasings=["add {item} to [my|the] {name} list", "put {item} on [my|the] {name} list",
+                  "(include|write down) {item} on [my|the] {name} list",
+                  "(remind me|i need) to (buy|get|pick up) {item}",
+                  "we('re| are) (out of|low on|running low on|running out of) {item}",
+                  "(note|jot) down [that i need] {item}", "(can you|please) add {item} [to my list]"])
 def list_add(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     return _add(ctx, list_name(ctx, args.name), args.item)
 
 
-@skill(name="HassListCompleteItem", description="Tick something off a named list", permissions=["lists"])
+@skill(name="HassListCompleteItem", description="Tick something off a named list", permissions=["lists"],
+       phrasings=["(mark|check|tick) {item} (as done|as complete|off) [on my {name} list]",
+                  "i (bought|got|did|finished|picked up) {item}", "{item} is done", "(complete|check off) {item}"])
 def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     return _complete(ctx, list_name(ctx, args.name), args.item)
 
 
 @skill(name="ListRemoveItem", description="Remove something from a list", permissions=["lists"],
-       examples=["(erase|strike) {item} from [the|my] shopping list [completely]"])
+       examples=["(erase|strike) {item} from [the|my] shopping list [completely]"],
+       phrasings=["(remove|delete|erase|take) {item} (from|off) [my|the] [{name}] list",
+                  "cross {item} off [my|the] [{name}] list", "(scratch|strike) {item} [from|off] [my|the] list",
+                  "i don't need {item} anymore"])
 def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
     found = find_item(ctx, name, args.item)
@@ -91,7 +101,11 @@ def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="ListQuery", description="Read out what is on a list", risk="read", permissions=["lists"],
-       examples=["what('s| is) on [the|my] shopping list", "read [me] [the|my] shopping list"])
+       examples=["what('s| is) on [the|my] shopping list", "read [me] [the|my] shopping list"],
+       phrasings=["what('s| is) on (my|the) [{name}] list", "(read|tell) me [what's on] my [{name}] list",
+                  "what do i (need|have) to (buy|get|do) [today]", "(check|show|open) my [{name}] list[s]",
+                  "(do|did) i have {item} on [my|the] list", "what (lists|list items) do i have",
+                  "what's left on my [{name}] list"])
 def list_query(args: ListArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
     items = [i.item for i in ctx.store.items(name, done=False)]

@@ -50,13 +50,17 @@ def _done(chosen: list[Entity], what: str) -> SkillResult:
 
 
 @skill(name="HassMediaPause", description="Pause the music or video", permissions=["media"],
-       examples=_verbs("pause"))
+       examples=_verbs("pause"),
+       phrasings=["(stop|pause|halt) [the] (music|song|playback|audio|podcast|audiobook|video|radio)",
+                  "stop playing", "(hold|pause) (it|that) [for a moment]"])
 def pause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, "paused"), "Paused")
 
 
 @skill(name="HassMediaUnpause", description="Resume paused music or video", permissions=["media"],
-       examples=_verbs("(resume|unpause)"))
+       examples=_verbs("(resume|unpause)"),
+       phrasings=["(resume|continue|restart) [the] (music|song|playback|podcast|audiobook)", "keep playing",
+                  "(carry|go) on [playing]"])
 def unpause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, "playing"), "Playing")
 
@@ -69,13 +73,17 @@ def _skip(args: PlayerTarget, ctx: SkillContext, step: int) -> list[Entity]:
 
 
 @skill(name="HassMediaNext", description="Skip to the next track or episode", permissions=["media"],
-       examples=["(next|skip) [the] (song|track)", "skip [this] [song|track]"])
+       examples=["(next|skip) [the] (song|track)", "skip [this] [song|track]"],
+       phrasings=["(skip|next) [this] [song|track|one]", "play the next (song|track|one)",
+                  "i don't like this song[,] (skip|next) [it]"])
 def next_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_skip(args, ctx, +1), "Next track")
 
 
 @skill(name="HassMediaPrevious", description="Go back to the previous track", permissions=["media"],
-       examples=["(previous|last) [the] (song|track)", "go back [a] (song|track)"])
+       examples=["(previous|last) [the] (song|track)", "go back [a] (song|track)"],
+       phrasings=["(go back|back up) [to the] (previous|last) (song|track)",
+                  "play the (previous|last) (song|track|one) again", "replay [the] (last|previous) (song|track)"])
 def previous_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_skip(args, ctx, -1), "Previous track")
 
@@ -85,7 +93,9 @@ class VolumeArgs(PlayerTarget):
 
 
 @skill(name="HassSetVolume", description="Set the volume to a level", permissions=["media"],
-       examples=["set [the] volume to {volume:volume_level} [percent]"])
+       examples=["set [the] volume to {volume:volume_level} [percent]"],
+       phrasings=["(set|change|put) [the] volume (to|at) {volume_level} [percent]",
+                  "volume {volume_level} [percent]", "make [the] volume {volume_level}"])
 def set_volume(args: VolumeArgs, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, volume_level=args.volume_level), f"Volume {args.volume_level}%")
 
@@ -96,7 +106,11 @@ class VolumeStepArgs(PlayerTarget):
 
 @skill(name="HassSetVolumeRelative", description="Turn the volume up or down", permissions=["media"],
        examples=[Example(template="turn [the] volume up", slots={"volume_step": "up"}),
-                 Example(template="turn [the] volume down", slots={"volume_step": "down"})])
+                 Example(template="turn [the] volume down", slots={"volume_step": "down"})],
+       phrasings=["(turn|crank|pump) it (up|down)", "(louder|quieter|softer) [please]",
+                  "(increase|decrease|raise|lower|reduce) the (volume|sound) [a bit|by {volume_step}]",
+                  "volume (up|down)", "make it (louder|quieter|softer)", "i can't hear (it|that|the music|you)",
+                  "(it's|that's|this is) too (loud|quiet)", "(turn|bring) the (volume|sound|music) (up|down)"])
 def step_volume(args: VolumeStepArgs, ctx: SkillContext) -> SkillResult:
     step = {"up": _VOLUME_STEP, "down": -_VOLUME_STEP}.get(args.volume_step, args.volume_step)
     chosen = players(ctx, args)
@@ -107,13 +121,16 @@ def step_volume(args: VolumeStepArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassMediaPlayerMute", description="Mute a media player", permissions=["media"],
-       examples=_verbs("mute"))
+       examples=_verbs("mute"),
+       phrasings=["mute [the] (speakers|volume|sound|music|audio|tv)", "(be quiet|silence|quiet please)",
+                  "(turn|switch) off the sound", "mute [yourself] [for a while]"])
 def mute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, is_volume_muted=True), "Muted")
 
 
 @skill(name="HassMediaPlayerUnmute", description="Unmute a media player", permissions=["media"],
-       examples=_verbs("unmute"))
+       examples=_verbs("unmute"),
+       phrasings=["unmute [the] (speakers|volume|sound|music|tv)", "(turn|switch) the sound [back] on"])
 def unmute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, is_volume_muted=False), "Unmuted")
 
@@ -139,7 +156,25 @@ def find_media(folder: Path | None, query: str) -> Path | None:
 
 
 @skill(name="HassMediaSearchAndPlay", description="Find music or video in the device's media folder and play it",
-       permissions=["media"], examples=["play {item:search_query}"])
+       permissions=["media"], examples=["play {item:search_query}"],
+       phrasings=["play [me] [some] {search_query}", "put on [some] {search_query}",
+                  "(can|could) you play {search_query} [please]",
+                  "i (want|would like|'d like) to (hear|listen to) {search_query}", "let me hear {search_query}",
+                  "play [a|some] (song|songs|music|tracks) (by|from) {search_query}",
+                  "play [my] {search_query} playlist", "play [the] [latest|next] episode of {search_query}",
+                  "play [the] [audiobook|podcast|album] {search_query}",
+                  "start [playing] [the] {search_query} (playlist|album|podcast|audiobook|radio)",
+                  "(play|put on) [some] (music|a song|something) [please]",
+                  "i('m| am) in the mood for [some] {search_query}",
+                  "(tune in to|play) [the] {search_query} (radio|station)", "shuffle [my] {search_query}",
+                  "play something (relaxing|upbeat|happy|calm|by {search_query})", "music please",
+                  "some {search_query} music [please]",
+                  "put [the] {search_query} on",
+                  "(music|radio) on [please]",
+                  "play {search_query} (now|next)",
+                  "(start|open|resume|continue) [the|my] (audiobook|audio book|podcast|book|radio) [{search_query}]",
+                  "read [me] [the|my] (book|audiobook) [{search_query}]",
+                  "(tune|switch|change) [in|into|to] [the] (radio|station|channel|frequency) [to] {search_query}"])
 def search_and_play(args: SearchArgs, ctx: SkillContext) -> SkillResult:
     found = find_media(ctx.media_dir, args.search_query)
     if found is None:

@@ -149,6 +149,7 @@ def create_routine(args: RoutineNew, ctx: SkillContext) -> SkillResult:
     permissions=["routines"],
     examples=["(what|which) routines (do i have|are (there|saved|set))", "(list|show|tell me) [all] [my|the] routines",
               "do i have any routines"],
+    phrasings=["what routines (do i have|are there|are saved)", "(list|show|tell me) my routines"],
 )
 def list_routines(args: NoArgs, ctx: SkillContext) -> SkillResult:
     routines = ctx.store.routines()

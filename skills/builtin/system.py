@@ -23,6 +23,9 @@ LOW_DISK_FRACTION = 0.1
         "(how hot is|what is the temperature of) the (cpu|processor|device)",
         "how much (disk|storage) [space] is left",
     ],
+    phrasings=["how (is|'s) (your|the) battery [doing]", "(what's|what is) (your|the) battery [level]",
+               "how much (battery|storage|memory|disk space) (is left|do you have)",
+               "(are you|is the device) (running hot|overheating|charging)", "(system|device) status"],
 )
 def system_status(args: NoArgs, ctx: SkillContext) -> SkillResult:
     data = {"battery": _battery(), "cpu_celsius": _cpu_temperature(), "disk": _disk(ctx.data_dir or Path.home()),

@@ -121,6 +121,9 @@ def _start_preview(args: TimerDuration, ctx: SkillContext) -> Preview:
         "(set|start|create) [a] {minutes} minute timer",
         "timer [for] {minutes} minute[s]",
     ],
+    phrasings=["(set|start) [a|the] timer [for {minutes} minutes]",
+               "(countdown|count down) [from] {minutes} minutes", "(remind|tell) me in {minutes} minutes",
+               "timer {minutes} minutes", "let me know when {minutes} minutes (are up|have passed)"],
 )
 def start_timer(args: TimerDuration, ctx: SkillContext) -> SkillResult:
     if args.conversation_command:
@@ -133,7 +136,8 @@ def start_timer(args: TimerDuration, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassCancelTimer", description="Cancel one running timer", permissions=["timers"],
-       examples=["(cancel|stop) [the|my] timer", "(cancel|stop) [the|my] {minutes:start_minutes} minute timer"])
+       examples=["(cancel|stop) [the|my] timer", "(cancel|stop) [the|my] {minutes:start_minutes} minute timer"],
+       phrasings=["(cancel|stop|delete|turn off|kill) [the|my] timer", "i don't need the timer [anymore]"])
 def cancel_timer(args: TimerTarget, ctx: SkillContext) -> SkillResult:
     timer = find_timers(ctx, args)[0]
     ctx.store.update_timer(timer.id, state="cancelled")
@@ -207,7 +211,10 @@ def unpause_timer(args: TimerTarget, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassTimerStatus", description="Say how much time is left on timers", risk="read",
-       permissions=["timers"], examples=["how much time is left [on (the|my) timer]", "timer status"])
+       permissions=["timers"], examples=["how much time is left [on (the|my) timer]", "timer status"],
+       phrasings=["how (much|long) (time is|is) left on [the|my] timer",
+                  "how long (until|before) [the|my] timer (goes off|is done|rings)",
+                  "(check|what's) [the|my] timer [status]"])
 def timer_status(args: TimerTarget, ctx: SkillContext) -> SkillResult:
     try:
         timers = find_timers(ctx, args, every=True)

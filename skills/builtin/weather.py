@@ -15,7 +15,22 @@ class WeatherArgs(BaseModel):
 
 
 @skill(name="HassGetWeather", description="Say the current weather from the home's weather station",
-       risk="read", permissions=["home.read"], examples=["what('s| is) the weather [like] [today]"])
+       risk="read", permissions=["home.read"], examples=["what('s| is) the weather [like] [today]"],
+       phrasings=["what('s| is) the weather [like] [{when}|in {thing}|outside]",
+                  "(how's|how is) the weather [{when}|outside]",
+                  "(is it|will it be|is it going to be|is it gonna be) (raining|rainy|sunny|cloudy|cold|hot|warm|windy|snowing|stormy) [{when}|outside]",
+                  "(will|is) it (rain|snow) [{when}]",
+                  "do i need (an umbrella|a jacket|a coat|sunscreen|sunglasses) [{when}]",
+                  "how (hot|cold|warm|windy) is it (outside|out) [{when}]",
+                  "what('s| is) the (forecast|weather forecast|temperature outside) [for {when}]",
+                  "(tell|give) me the weather [report|forecast]", "weather [report|forecast] [for {when}]",
+                  "should i (wear|bring|take) a {thing} [{when}]", "what's it like outside",
+                  "(is it|will it be) nice (out|outside) [{when}]", "what's the humidity [outside]",
+                  "(is|will) (today|tomorrow) be [a] (sunny|rainy|hot|cold|nice|warm) day",
+                  "it('s| is) (very|so) (hot|cold|sunny|windy) today[,] (isn't it|is not it)",
+                  "how soon (will it|can we expect) (rain|snow|sun)",
+                  "(ten|five|seven|three) day forecast",
+                  "(any|is there) (rain|snow|storm) (expected|coming|forecast) [{when}]"])
 def get_weather(args: WeatherArgs, ctx: SkillContext) -> SkillResult:
     try:
         station = ctx.home.resolve(Target(name=args.name, domain="weather"))[0]

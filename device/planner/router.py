@@ -1,0 +1,151 @@
+"""The learned router: which skill a sentence asks for, when no template matches it exactly.
+
+Templates are exact but brittle on natural speech; a small LLM is a poor judge of which skill (if
+any) is meant. A linear classifier over word and character n-grams, trained on sentences drawn at
+random from every skill's templates (its own examples, and Home Assistant's sentences for skills
+that carry an HA intent name), generalises far better at no cost (see docs/planner.md). It is
+trained for this home and skill set on first use (a few seconds) and kept in the data folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from hassil import Intents
+from hassil.expression import Alternative, Expression, Group, ListReference, Permutation, RuleReference, TextChunk
+from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue
+from pydantic import BaseModel
+
+from device.planner.fast import slot_lists
+from skills.home import Home
+
+SENTENCES_PER_TEMPLATE = 12
+MAX_PER_SKILL = 600
+# Free-text slots are filled from one shared pool, so no skill's label hangs on its filler words.
+FILLERS = ["jazz", "the news", "milk", "my mother", "paris", "a dentist appointment", "bananas",
+           "the beatles", "tomorrow", "dinner with sam", "pizza", "the garden", "work", "chess",
+           "a red car", "taylor swift", "the meeting", "coffee", "london", "a movie", "eggs and bread",
+           "the kids", "football", "my keys", "some rock music", "a podcast", "the train", "john",
+           "lunch", "the doctor", "gym", "birthday party", "pasta", "new york", "the weekend"]
+_NUMBER_WORDS = ["one", "two", "three", "five", "ten", "fifteen", "twenty", "thirty", "half an"]
+
+
+class Route(BaseModel):
+    """The skills a sentence may ask for, best first, with the classifier's scores."""
+
+    skills: list[str]
+    scores: list[float]
+
+    @property
+    def best(self) -> str:
+        return self.skills[0]
+
+    @property
+    def margin(self) -> float:
+        return self.scores[0] - self.scores[1] if len(self.scores) > 1 else self.scores[0]
+
+
+def _choose(expression: Expression, lists: dict[str, SlotList], rules: dict, rng: random.Random) -> str:
+    """One sentence an expression can produce, each alternative and list value chosen at random."""
+    if isinstance(expression, TextChunk):
+        return expression.original_text
+    if isinstance(expression, Alternative):
+        return _choose(rng.choice(expression.items), lists, rules, rng)
+    if isinstance(expression, Permutation):
+        items = list(expression.items)
+        rng.shuffle(items)
+        return " ".join(_choose(item, lists, rules, rng) for item in items)
+    if isinstance(expression, Group):
+        return "".join(_choose(item, lists, rules, rng) for item in expression.items)
+    if isinstance(expression, RuleReference):
+        return _choose(rules[expression.rule_name].expression, lists, rules, rng)
+    if isinstance(expression, ListReference):
+        return _list_value(lists.get(expression.list_name), lists, rules, rng)
+    raise TypeError(f"unexpected template part {expression!r}")
+
+
+def _list_value(slot_list: SlotList | None, lists: dict, rules: dict, rng: random.Random) -> str:
+    if isinstance(slot_list, TextSlotList) and slot_list.values:
+        return _choose(rng.choice(slot_list.values).text_in, lists, rules, rng)
+    if isinstance(slot_list, RangeSlotList):
+        number = rng.randrange(slot_list.start, slot_list.stop + 1)
+        return rng.choice([str(number), rng.choice(_NUMBER_WORDS)])
+    return rng.choice(FILLERS)
+
+
+def _fitting(lists: dict[str, SlotList], requires: dict) -> dict[str, SlotList]:
+    """The lists with only the device names a template's `requires_context` admits."""
+    def fits(value: TextSlotValue) -> bool:
+        context = value.context or {}
+        return all(context.get(k) in (v if isinstance(v, list) else [v]) for k, v in requires.items())
+
+    names = [v for v in lists["name"].values if fits(v)] or lists["name"].values
+    return {**lists, "name": TextSlotList(name="name", values=names)}
+
+
+def training_sentences(intents: Intents, home: Home, seed: int = 0) -> Iterator[tuple[str, str]]:
+    """(sentence, skill) pairs drawn at random from every template, a few per template."""
+    rng, base = random.Random(seed), {**intents.slot_lists, **slot_lists(home)}
+    for name, intent in intents.intents.items():
+        drawn: set[str] = set()
+        for data in intent.data:
+            lists, rules = _fitting(base, data.requires_context), {**intents.expansion_rules, **data.expansion_rules}
+            for sentence in data.sentences:
+                drawn.update(_normal(_choose(sentence.expression, lists, rules, rng))
+                             for _ in range(SENTENCES_PER_TEMPLATE))
+        for text in rng.sample(sorted(drawn), min(len(drawn), MAX_PER_SKILL)):
+            yield text, name
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+class Router:
+    """TF-IDF (word 1-2-grams, char 2-4-grams) and a linear SVM over the skills' sentences."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.svm import LinearSVC
+
+        texts, labels = zip(*pairs)
+        features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                              TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True))
+        self._model = make_pipeline(features, LinearSVC(C=0.5, class_weight="balanced"))
+        self._model.fit(texts, labels)
+
+    @property
+    def skills(self) -> list[str]:
+        return list(self._model.classes_)
+
+    def route(self, text: str, keep: int = 4) -> Route:
+        scores = self._model.decision_function([_normal(text)])[0]
+        best = np.argsort(scores)[::-1][:keep]
+        return Route(skills=[self._model.classes_[i] for i in best], scores=[round(float(scores[i]), 3) for i in best])
+
+
+def load_router(intents: Intents, home: Home, cache_dir: Path | None) -> Router:
+    """The router for these templates and this home: from the cache when it was trained before."""
+    import sklearn
+
+    pairs = sorted(training_sentences(intents, home))
+    key = hashlib.sha256(f"{sklearn.__version__}|{pairs!r}".encode()).hexdigest()[:16]
+    cached = cache_dir / f"router-{key}.pickle" if cache_dir else None
+    if cached is not None and cached.exists():
+        try:
+            return pickle.loads(cached.read_bytes())
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged or outdated cache is retrained, never trusted
+    router = Router(pairs)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob("router-*.pickle"):
+            old.unlink()
+        cached.write_bytes(pickle.dumps(router))
+    return router

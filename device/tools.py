@@ -1,0 +1,150 @@
+"""Calls of any tools, given as JSON schemas (OpenAI or BFCL style): the planner for skills and
+functions written by anyone, with no templates or training sentences.
+
+    from device.tools import ToolPlanner
+    planner = ToolPlanner.from_settings()
+    planner.plan("what's the weather in Paris", [{"name": "get_weather", "description": "...",
+                                                  "parameters": {"type": "object", ...}}])
+    # -> [ToolCall(name="get_weather", arguments={"city": "Paris"})], or [] when no tool fits
+
+Two stages, as for our own skills: a lexical relevance check between the request and each tool
+(name, description, parameter names) keeps the model from calling a tool that has nothing to do
+with the request (a small model calls something whenever it may); then the model writes the
+calls under a grammar built from the relevant tools' schemas, so every call names a given tool
+and its arguments have the schema's types.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from device.errors import HarkError
+from device.llm import LanguageModel
+from device.planner.grammar import schema_grammar
+
+MAX_TOOLS_OFFERED = 3
+MAX_CALL_TOKENS = 200
+# Share of the request's content words that must appear in a tool's own words for the tool to
+# count as relevant (a word matches on its first five letters: "booking" ~ "book").
+RELEVANCE = 0.2
+_STOP = set("""a an the and or of to in on at for with by from into about as is are was were be been am do does did
+can could would should will shall may might must please i me my we our you your it its this that these those there
+here what which who whom whose when where why how all any some no not just also than then so very too get give tell
+show find let make want need like know help have has had using use via""".split())
+_TYPES = {"dict": "object", "float": "number", "tuple": "array", "int": "integer", "bool": "boolean", "str": "string"}
+
+
+class ToolCall(BaseModel):
+    name: str
+    arguments: dict[str, Any]
+
+
+class Tool(BaseModel):
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = {}
+
+    @classmethod
+    def read(cls, raw: dict[str, Any]) -> Tool:
+        """A tool in OpenAI form ({"type": "function", "function": {...}}) or bare (BFCL)."""
+        body = raw.get("function", raw) if raw.get("type") == "function" else raw
+        try:
+            return cls(name=body["name"], description=body.get("description", ""),
+                       parameters=body.get("parameters") or {})
+        except (KeyError, TypeError):
+            raise HarkError(f"a tool without a name: {json.dumps(raw)[:80]}",
+                            "give each tool as {name, description, parameters}") from None
+
+    def words(self) -> set[str]:
+        text = f"{self.name} {self.description} {' '.join(_property_names(self.parameters))}"
+        return {_stem(w) for w in _words(text)}
+
+    def args_schema(self) -> dict[str, Any]:
+        return _schema(self.parameters or {"type": "object", "properties": {}})
+
+
+def _property_names(schema: dict[str, Any]) -> list[str]:
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return [n for name, sub in props.items() for n in (name, *_property_names(sub))]
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, with snake_case, camelCase and dotted names split."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    return [w for w in re.findall(r"[a-z]+", spaced.lower()) if len(w) > 2 and w not in _STOP]
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def _schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A tool's parameter schema in the JSON Schema the grammar builder reads: BFCL's type names
+    mapped, descriptions and defaults dropped (they only make the grammar bigger)."""
+    kind = _TYPES.get(schema.get("type", ""), schema.get("type"))
+    out: dict[str, Any] = {"type": kind} if kind in ("object", "array", "string", "number", "integer", "boolean") else {}
+    if "enum" in schema:
+        out["enum"] = schema["enum"]
+    if kind == "object":
+        props = schema.get("properties") or {}
+        out["properties"] = {name: _schema(sub) for name, sub in props.items()}
+        out["required"] = [r for r in schema.get("required", []) if r in props]
+        out["additionalProperties"] = False if props else out.get("additionalProperties", True)
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        out["items"] = _schema(schema["items"])
+    return out
+
+
+def relevance(request: str, tool: Tool) -> float:
+    """The share of the request's content words that the tool's own words contain."""
+    asked = {_stem(w) for w in _words(request)}
+    return len(asked & tool.words()) / len(asked) if asked else 0.0
+
+
+def _call_schema(tool: Tool) -> dict[str, Any]:
+    return {"type": "object", "properties": {"name": {"const": tool.name}, "arguments": tool.args_schema()},
+            "required": ["name", "arguments"], "additionalProperties": False}
+
+
+def _system(tools: list[Tool]) -> str:
+    listed = "\n".join(json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters})
+                       for t in tools)
+    return ("You turn a user's request into function calls. Functions:\n" + listed +
+            '\nReply with a JSON list of calls [{"name": ..., "arguments": {...}}], taking argument values from '
+            "the request, or [] when no function fits the request.")
+
+
+class ToolPlanner:
+    """Plans calls of the given tools with the local language model."""
+
+    def __init__(self, model: LanguageModel) -> None:
+        self._model = model
+
+    @classmethod
+    def from_settings(cls, settings=None) -> ToolPlanner:
+        from device.config import load_settings
+        from device.modelstore import ModelStore
+
+        settings = settings or load_settings()
+        path = ModelStore(settings.model_root).path(settings.llm_model, "llm")
+        return cls(LanguageModel(path, settings.threads, gpu_layers=settings.llm_gpu_layers))
+
+    def plan(self, request: str, tools: list[dict[str, Any]]) -> list[ToolCall]:
+        """The calls the request asks for, in order; [] when none of the tools fits it."""
+        known = [Tool.read(t) for t in tools]
+        ranked = sorted(known, key=lambda t: relevance(request, t), reverse=True)
+        relevant = [t for t in ranked if relevance(request, t) >= RELEVANCE][:MAX_TOOLS_OFFERED]
+        if not relevant or not request.strip():
+            return []
+        grammar = schema_grammar({"type": "array", "items": {"anyOf": [_call_schema(t) for t in relevant]},
+                                  "maxItems": 4})
+        prompt = (f"<|im_start|>system\n{_system(relevant)}<|im_end|>\n"
+                  f"<|im_start|>user\n{request.strip()[:2000]}<|im_end|>\n<|im_start|>assistant\n")
+        raw = self._model.complete(prompt, grammar, MAX_CALL_TOKENS)
+        try:
+            return [ToolCall(**call) for call in json.loads(raw)]
+        except (json.JSONDecodeError, TypeError):
+            return []  # cut off by the token budget: no call rather than half of one

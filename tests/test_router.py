@@ -1,0 +1,63 @@
+"""The learned router: natural phrasings that no template matches reach the right skill, and
+requests we can't serve reach Answer/Unsupported, never a side effect."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from device.pipeline import Pipeline
+from device.planner.fast import build_intents
+from device.planner.router import Router, load_router, training_sentences
+
+
+@pytest.fixture(scope="module")
+def router(pipeline: Pipeline) -> Router:
+    return pipeline.router
+
+
+# Written for these tests; none is a template or a line of the evaluation sets.
+@pytest.mark.parametrize("text, skill", [
+    ("could you put on some miles davis for me", "HassMediaSearchAndPlay"),
+    ("is it going to snow over the weekend", "HassGetWeather"),
+    ("what have i got on next thursday", "CalendarQuery"),
+    ("get me up at half six", "AlarmSet"),
+    ("we've run out of washing up liquid", "HassListAddItem"),
+    ("shoot a text to my sister", "Unsupported"),
+    ("any headlines about the elections", "Unsupported"),
+    ("who painted the mona lisa", "Answer"),
+])
+def test_natural_phrasings_reach_their_skill(router: Router, text: str, skill: str) -> None:
+    route = router.route(text)
+    assert route.best == skill, route
+    assert route.scores == sorted(route.scores, reverse=True)
+
+
+def test_it_is_trained_from_every_skills_templates_and_phrasings(pipeline: Pipeline) -> None:
+    pairs = list(training_sentences(build_intents(pipeline.skills, phrasings=True), pipeline.home))
+    labels = {label for _, label in pairs}
+    assert {"Answer", "Unsupported", "HassTurnOn", "CalendarAdd"} <= labels
+    assert all("{" not in text for text, _ in pairs)  # every slot filled
+
+
+def test_it_is_kept_and_a_damaged_copy_is_retrained(pipeline: Pipeline, tmp_path: Path) -> None:
+    intents = build_intents(pipeline.skills, phrasings=True)
+    first = load_router(intents, pipeline.home, tmp_path)
+    [kept] = tmp_path.glob("router-*.pickle")
+    assert load_router(intents, pipeline.home, tmp_path).route("play jazz") == first.route("play jazz")
+    kept.write_bytes(b"not a pickle")
+    assert load_router(intents, pipeline.home, tmp_path).route("play jazz").best == "HassMediaSearchAndPlay"
+
+
+@pytest.mark.parametrize("text", ["order me a large pepperoni pizza", "email my landlord about the boiler",
+                                  "what's the share price of the big fruit company"])
+def test_what_we_cannot_do_plans_no_side_effect(pipeline: Pipeline, text: str) -> None:
+    plan = pipeline.planner.plan(text)
+    assert [c.name for c in plan.calls][:1] in (["Unsupported"], ["Answer"]), plan
+
+
+def test_the_model_writes_only_the_arguments_of_the_routed_skill(pipeline: Pipeline) -> None:
+    plan = pipeline.planner.plan("could you put on some miles davis for me")
+    [call] = plan.calls
+    assert (call.name, plan.source) == ("HassMediaSearchAndPlay", "llm")
+    assert "miles davis" in call.args["search_query"].lower()

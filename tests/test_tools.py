@@ -1,0 +1,89 @@
+"""Arbitrary tools (OpenAI/BFCL JSON schemas): the public tool planner and BFCL scoring."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from device.evaluate_tools import ToolRow, correct, read_bfcl
+from device.tools import Tool, ToolCall, ToolPlanner, relevance
+
+WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
+           "parameters": {"type": "dict", "required": ["city"], "properties": {
+               "city": {"type": "string", "description": "The city, e.g. 'Paris'"},
+               "unit": {"type": "string", "enum": ["celsius", "fahrenheit"], "default": "celsius"}}}}
+BOOKING = {"type": "function", "function": {
+    "name": "book_table", "description": "Book a table at a restaurant.",
+    "parameters": {"type": "object", "required": ["restaurant", "people"], "properties": {
+        "restaurant": {"type": "string"}, "people": {"type": "integer"}}}}}
+
+
+@pytest.fixture(scope="module")
+def planner(pipeline) -> ToolPlanner:
+    return ToolPlanner.from_settings(pipeline.settings)
+
+
+def test_bfcl_and_openai_forms_are_read_alike() -> None:
+    weather, booking = Tool.read(WEATHER), Tool.read(BOOKING)
+    assert weather.args_schema()["type"] == "object" and booking.name == "book_table"
+    assert relevance("what's the weather like in Oslo", weather) > relevance("what's the weather like in Oslo", booking)
+
+
+def test_the_fitting_tool_is_called_with_values_from_the_request(planner: ToolPlanner) -> None:
+    calls = planner.plan("What's the weather like in Oslo right now?", [BOOKING, WEATHER])
+    assert [c.name for c in calls] == ["get_current_weather"]
+    assert calls[0].arguments["city"].lower().startswith("oslo")
+
+
+def test_no_call_when_no_tool_fits(planner: ToolPlanner) -> None:
+    assert planner.plan("Tell me a joke about penguins", [WEATHER]) == []
+    assert planner.plan("", [WEATHER]) == []
+
+
+def test_bfcl_rules() -> None:
+    row = ToolRow(id="x", request="", tools=[WEATHER],
+                  answer=[{"get_current_weather": {"city": ["Paris, France", "Paris"], "unit": ["", "celsius"]}}])
+    assert correct(row, [ToolCall(name="get_current_weather", arguments={"city": "paris"})])
+    assert correct(row, [ToolCall(name="get_current_weather", arguments={"city": "Paris,France", "unit": "celsius"})])
+    assert not correct(row, [ToolCall(name="get_current_weather", arguments={"city": "Rome"})])
+    assert not correct(row, [ToolCall(name="get_current_weather", arguments={"city": "Paris", "extra": 1})])
+    assert not correct(row, [])
+    abstain = ToolRow(id="y", request="", tools=[WEATHER], answer=None)
+    assert correct(abstain, []) and not correct(abstain, [ToolCall(name="get_current_weather", arguments={})])
+
+
+def _bfcl_files(folder: Path) -> Path:
+    rows = [{"id": "t_0", "question": [[{"role": "user", "content": "What is the weather in Lisbon?"}]],
+             "function": [WEATHER]},
+            {"id": "t_1", "question": [[{"role": "user", "content": "Book a table for 4 at Nopa"}]],
+             "function": [BOOKING["function"]]}]
+    answers = [{"id": "t_0", "ground_truth": [{"get_current_weather": {"city": ["Lisbon"], "unit": ["", "celsius"]}}]},
+               {"id": "t_1", "ground_truth": [{"book_table": {"restaurant": ["Nopa"], "people": [4]}}]}]
+    source = folder / "BFCL_v4_live_simple.json"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    source.with_name("BFCL_v4_live_simple.answer.json").write_text("".join(json.dumps(a) + "\n" for a in answers))
+    return source
+
+
+def test_eval_tools_command_scores_a_bfcl_file(tmp_path: Path, pipeline) -> None:
+    source = _bfcl_files(tmp_path)
+    assert [r.answer is not None for r in read_bfcl(source)] == [True, True]
+    result = subprocess.run([sys.executable, "-m", "device.cli", "eval-tools", str(source), "--output",
+                             str(tmp_path / "pred.jsonl"), "--json"], capture_output=True, text=True,
+                            env={**os.environ, "HARK_DATA_DIR": str(tmp_path), "HARK_MODELS_DIR": str(pipeline.settings.models_dir)})
+    assert result.returncode == 0, result.stderr
+    score = json.loads(result.stdout)
+    assert score["rows"] == 2 and score["correct"] >= 0.5  # the model may say "Lisboa"
+    assert len((tmp_path / "pred.jsonl").read_text().splitlines()) == 2
+
+
+def test_a_file_without_answers_is_one_line(tmp_path: Path) -> None:
+    lone = tmp_path / "BFCL_v4_live_simple.json"
+    lone.write_text("{}\n")
+    result = subprocess.run([sys.executable, "-m", "device.cli", "eval-tools", str(lone), "--output",
+                             str(tmp_path / "p.jsonl")], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "answer.json" in result.stderr
