@@ -185,7 +185,12 @@ class Home:
             raise SkillError(self.unavailable)
         candidates = self._filter(target)
         if target.name and _norm(target.name) not in ("all", "everything", ""):
-            return [self._by_name(target.name, candidates, target)]
+            try:
+                return [self._by_name(target.name, candidates, target)]
+            except SkillError:
+                if named := self._named_exactly(target.name):
+                    return named
+                raise
         if not candidates:
             raise SkillError(f"I couldn't find {self._describe(target)}.")
         return candidates
@@ -205,6 +210,12 @@ class Home:
         if target.device_class:
             found = [e for e in found if e.attributes.get("device_class") == target.device_class]
         return found
+
+    def _named_exactly(self, name: str) -> list[Entity]:
+        """The one device with exactly this name: a name outweighs a kind or place that excludes
+        it (a model may add "domain": "light" to a lamp that is a switch)."""
+        named = [e for e in self.entities if _norm(name) in (_norm(n) for n in e.all_names)]
+        return named if len(named) == 1 else []
 
     def _pick(self, name: str, options: list[Area] | list[Floor], what: str) -> Area | Floor:
         best = process.extractOne(_norm(name), {o.id: _norm(o.name) for o in options},
