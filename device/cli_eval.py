@@ -106,9 +106,10 @@ def cmd_accuracy(args: argparse.Namespace) -> int:
 
     from device.accuracy import measure, write_report
     from device.cli import _settings
+    from device.modelstore import ModelStore
 
     settings = _settings(args)
-    models = args.llm_models or [settings.llm_model]
+    models = args.llm_models or [ModelStore(settings.model_root).entry(settings.llm_model, "llm").id]
     results = measure(args.data, models, args.sample, settings.threads, quiet=args.json)
     write_report(args.output, results, args.sample, f"{platform.machine()}, {settings.threads} threads")
     print(args.output.with_suffix(".json").read_text() if args.json else args.output.read_text())
