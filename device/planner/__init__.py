@@ -55,9 +55,6 @@ class Planner:
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
         return taught or self._fast.plan(text, context) or self._plan_by_llm(text)
 
-    def route(self, text: str) -> Route:
-        return self._router.route(text)
-
     def repair(self, text: str, plan: Plan, problem: str) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired)."""
         return self._model().repair(text, plan.calls, problem)
@@ -72,7 +69,7 @@ class Planner:
                 self._trusted(r) and r.margin >= PART_MARGIN for r in routes):
             return Plan(calls=[c for p, r in zip(parts, routes) for c in self._model().fill(p, r.best).calls],
                         source="llm")
-        route = self._router.route(text)
+        route = routes[0] if len(parts) == 1 else self._router.route(text)
         if self._trusted(route):
             return self._model().fill(text, route.best)
         return self._model().choose(text, DECLINE)

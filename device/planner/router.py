@@ -120,10 +120,6 @@ class Router:
         self._model = make_pipeline(features, LinearSVC(C=0.5, class_weight="balanced"))
         self._model.fit(texts, labels)
 
-    @property
-    def skills(self) -> list[str]:
-        return list(self._model.classes_)
-
     def route(self, text: str, keep: int = 4) -> Route:
         scores = self._model.decision_function([_normal(text)])[0]
         best = np.argsort(scores)[::-1][:keep]
