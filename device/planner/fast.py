@@ -72,14 +72,14 @@ def slot_lists(home: Home, taken: set[str] = frozenset()) -> dict[str, SlotList]
     return lists
 
 
-def _fits(context: dict, requires: dict) -> bool:
+def fits(context: dict, requires: dict) -> bool:
     return all(context.get(k) in (v if isinstance(v, list) else [v]) for k, v in requires.items())
 
 
 def sample_utterances(skill_name: str, example: Example, lists: dict[str, SlotList], limit: int) -> list[str]:
     """Up to `limit` sentences a template produces, with only the device names its `requires`
     admits and free-text slots filled in: the LLM's few-shot examples and `hark skills test` use them."""
-    names = [v for v in lists["name"].values if _fits(v.context or {}, example.requires)]
+    names = [v for v in lists["name"].values if fits(v.context or {}, example.requires)]
     lists = {**lists, "name": TextSlotList(name="name", values=names)}
     data = {"sentences": [example.template], "slots": example.slots}
     intents = Intents.from_dict({"language": "en", "intents": {skill_name: {"data": [data]}}})

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 from hassil import Intents
 from hassil.expression import Alternative, Expression, Group, ListReference, Permutation, RuleReference, TextChunk
-from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue
+from hassil.intents import RangeSlotList, SlotList, TextSlotList
 from pydantic import BaseModel
 
-from device.planner.fast import slot_lists
+from device.planner.fast import fits, slot_lists
 from skills.home import Home
 
 SENTENCES_PER_TEMPLATE = 12
@@ -80,11 +80,7 @@ def _list_value(slot_list: SlotList | None, lists: dict, rules: dict, rng: rando
 
 def _fitting(lists: dict[str, SlotList], requires: dict) -> dict[str, SlotList]:
     """The lists with only the device names a template's `requires_context` admits."""
-    def fits(value: TextSlotValue) -> bool:
-        context = value.context or {}
-        return all(context.get(k) in (v if isinstance(v, list) else [v]) for k, v in requires.items())
-
-    names = [v for v in lists["name"].values if fits(v)] or lists["name"].values
+    names = [v for v in lists["name"].values if fits(v.context or {}, requires)] or lists["name"].values
     return {**lists, "name": TextSlotList(name="name", values=names)}
 
 
