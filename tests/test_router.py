@@ -26,6 +26,8 @@ def router(pipeline: Pipeline) -> Router:
     ("shoot a text to my sister", "Unsupported"),
     ("any headlines about the elections", "Unsupported"),
     ("who painted the mona lisa", "Answer"),
+    ("hey jarvis remind me about the plumber on monday at ten", "CalendarAdd"),
+    ("let's play a round of chess", "Unsupported"),
 ])
 def test_natural_phrasings_reach_their_skill(router: Router, text: str, skill: str) -> None:
     route = router.route(text)
@@ -61,3 +63,17 @@ def test_the_model_writes_only_the_arguments_of_the_routed_skill(pipeline: Pipel
     [call] = plan.calls
     assert (call.name, plan.source) == ("HassMediaSearchAndPlay", "llm")
     assert "miles davis" in call.args["search_query"].lower()
+
+
+def test_a_loose_template_match_gives_way_when_the_router_is_sure(pipeline: Pipeline) -> None:
+    """"lower the volume" fits "lower the {name}" (a cover) with an unknown device "volume"; the
+    router is sure it is the volume, so the model fills that skill instead."""
+    assert pipeline.fast_planner.plan("lower the volume").calls[0].name == "HassTurnOff"
+    assert pipeline.fast_planner.plan("lower the volume", loose=False) is None
+    plan = pipeline.planner.plan("lower the volume")
+    assert [c.name for c in plan.calls] == ["HassSetVolumeRelative"], plan
+
+
+def test_an_exact_template_match_needs_no_router(pipeline: Pipeline) -> None:
+    plan = pipeline.planner.plan("turn off the kitchen light")
+    assert (plan.source, plan.calls[0].name, plan.calls[0].args) == ("fast", "HassTurnOff", {"name": "Kitchen Light"})

@@ -17,7 +17,9 @@ from skills.store import Routine
 
 # The router's score below which a skill with a side effect isn't run: the request is answered or
 # declined instead (on the dev sets this keeps 97% of requests we can't serve free of side effects).
-ACT_MIN_SCORE = -0.1
+ACT_MIN_SCORE = -0.15
+# The router's score at which it overrules a loose template match (free text, unknown name).
+OVERRIDE_SCORE = 0.0
 # A compound request is split only where the router is this sure of every part.
 PART_MARGIN = 0.4
 DECLINE = ["Answer", "Unsupported"]
@@ -53,7 +55,17 @@ class Planner:
         if (routine := find(self._routines(), text)) is not None:
             return routine_plan(routine)
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
-        return taught or self._fast.plan(text, context) or self._plan_by_llm(text)
+        return taught or self._fast.plan(text, context, loose=False) or self._loose_match(text, context) \
+            or self._plan_by_llm(text)
+
+    def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
+        """A template match that took free text or an unknown device name, unless the router is
+        sure another skill is meant ("lower the volume" is no device called "volume" to switch off)."""
+        plan = self._fast.plan(text, context)
+        if plan is None or len(plan.calls) > 1:
+            return plan
+        route = self._router.route(text)
+        return plan if route.best == plan.calls[0].name or route.scores[0] < OVERRIDE_SCORE else None
 
     def repair(self, text: str, plan: Plan, problem: str) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired)."""

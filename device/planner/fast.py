@@ -103,23 +103,27 @@ class FastPlanner:
         self._domains = {e.domain for e in home.entities} | {"scene"}  # "turn on X" is a scene's phrasing too
         self._home_words = {w for n in named for w in re.findall(r"\w+", n.lower()) if len(w) > 2}
 
-    def plan(self, text: str, context: dict[str, Any] | None = None) -> Plan | None:
+    def plan(self, text: str, context: dict[str, Any] | None = None, loose: bool = True) -> Plan | None:
         """Whole command first; then each part of a compound one; then a known phrasing whose
-        device name we don't know (so the skill can say which name it didn't know)."""
-        call = self._known(text, context)
+        device name we don't know (so the skill can say which name it didn't know).
+        `loose=False` keeps only matches whose every slot came from a list: no free text taken
+        by a wildcard, no unknown name (the planner checks loose matches with the router)."""
+        call = self._known(text, context, loose)
         if call is not None:
             return Plan(calls=[call], source="fast")
         parts = [p for p in SPLIT.split(text) if p.strip()]
         if len(parts) > 1:
-            calls = [self._known(p, context) or self._unknown_name(p, context) for p in parts]
+            calls = [self._known(p, context, loose) or (loose and self._unknown_name(p, context)) for p in parts]
             if all(calls):
                 return Plan(calls=calls, source="fast")
-        call = self._unknown_name(text, context)
+        call = self._unknown_name(text, context) if loose else None
         return Plan(calls=[call], source="fast") if call else None
 
-    def _known(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
+    def _known(self, text: str, context: dict[str, Any] | None, loose: bool = True) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=False)
-        return None if result is None else self._call(result)
+        if result is None or not loose and any(e.is_wildcard for e in result.entities_list):
+            return None
+        return self._call(result)
 
     def _unknown_name(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=True)

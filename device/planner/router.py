@@ -25,13 +25,25 @@ from device.planner.fast import fits, slot_lists
 from skills.home import Home
 
 SENTENCES_PER_TEMPLATE = 12
-MAX_PER_SKILL = 600
+MAX_PER_SKILL = 1000
 # Free-text slots are filled from one shared pool, so no skill's label hangs on its filler words.
 FILLERS = ["jazz", "the news", "milk", "my mother", "paris", "a dentist appointment", "bananas",
            "the beatles", "tomorrow", "dinner with sam", "pizza", "the garden", "work", "chess",
            "a red car", "taylor swift", "the meeting", "coffee", "london", "a movie", "eggs and bread",
            "the kids", "football", "my keys", "some rock music", "a podcast", "the train", "john",
            "lunch", "the doctor", "gym", "birthday party", "pasta", "new york", "the weekend"]
+# A slot that holds a time is filled with the ways people say one, so that "at five pm on friday"
+# reads like any skill's time, not like a word no template has.
+TIME_SLOTS = {"when", "time", "date", "day"}
+TIME_FILLERS = ["tomorrow", "today", "tonight", "at five pm", "on friday", "tomorrow at nine am", "next tuesday",
+                "at noon", "every monday", "this weekend", "in two hours", "at 7:30", "on march third",
+                "on the twenty first of june", "at six thirty in the morning", "next week", "on saturday at ten",
+                "this evening", "at eight", "in the afternoon", "every day at seven am", "on the fifth",
+                "at midnight", "on wednesday morning", "a week from today", "for 9 am", "monday at 2"]
+# Wake words and courtesies come before any command; seen with every skill, they stop counting.
+LEAD_INS = ["please", "can you", "could you please", "hey", "alexa", "hey siri", "ok google", "olly", "i want you to",
+            "would you", "okay", "assistant", "i'd like you to", "hey google"]
+LEAD_IN_SHARE = 0.2
 _NUMBER_WORDS = ["one", "two", "three", "five", "ten", "fifteen", "twenty", "thirty", "half an"]
 
 
@@ -65,17 +77,17 @@ def _choose(expression: Expression, lists: dict[str, SlotList], rules: dict, rng
     if isinstance(expression, RuleReference):
         return _choose(rules[expression.rule_name].expression, lists, rules, rng)
     if isinstance(expression, ListReference):
-        return _list_value(lists.get(expression.list_name), lists, rules, rng)
+        return _list_value(expression.list_name, lists.get(expression.list_name), lists, rules, rng)
     raise TypeError(f"unexpected template part {expression!r}")
 
 
-def _list_value(slot_list: SlotList | None, lists: dict, rules: dict, rng: random.Random) -> str:
+def _list_value(name: str, slot_list: SlotList | None, lists: dict, rules: dict, rng: random.Random) -> str:
     if isinstance(slot_list, TextSlotList) and slot_list.values:
         return _choose(rng.choice(slot_list.values).text_in, lists, rules, rng)
     if isinstance(slot_list, RangeSlotList):
         number = rng.randrange(slot_list.start, slot_list.stop + 1)
         return rng.choice([str(number), rng.choice(_NUMBER_WORDS)])
-    return rng.choice(FILLERS)
+    return rng.choice(TIME_FILLERS if name in TIME_SLOTS else FILLERS)
 
 
 def _fitting(lists: dict[str, SlotList], requires: dict) -> dict[str, SlotList]:
@@ -88,14 +100,21 @@ def training_sentences(intents: Intents, home: Home, seed: int = 0) -> Iterator[
     """(sentence, skill) pairs drawn at random from every template, a few per template."""
     rng, base = random.Random(seed), {**intents.slot_lists, **slot_lists(home)}
     for name, intent in intents.intents.items():
+        # Each template gets its share, so a skill's own phrasings weigh as much as any of the
+        # hundreds of Home Assistant sentences the same skill may carry.
+        share = min(SENTENCES_PER_TEMPLATE, max(3, MAX_PER_SKILL // sum(len(d.sentences) for d in intent.data)))
         drawn: set[str] = set()
         for data in intent.data:
             lists, rules = _fitting(base, data.requires_context), {**intents.expansion_rules, **data.expansion_rules}
             for sentence in data.sentences:
-                drawn.update(_normal(_choose(sentence.expression, lists, rules, rng))
-                             for _ in range(SENTENCES_PER_TEMPLATE))
-        for text in rng.sample(sorted(drawn), min(len(drawn), MAX_PER_SKILL)):
+                drawn.update(_normal(_lead_in(rng) + _choose(sentence.expression, lists, rules, rng))
+                             for _ in range(share))
+        for text in sorted(drawn):
             yield text, name
+
+
+def _lead_in(rng: random.Random) -> str:
+    return rng.choice(LEAD_INS) + " " if rng.random() < LEAD_IN_SHARE else ""
 
 
 def _normal(text: str) -> str:

@@ -108,7 +108,9 @@ def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
     ],
     phrasings=["what alarms (do i have|are set|have i set)", "(is|are) there any alarm[s] [set] [{when}]",
                "when is my [next] alarm", "what time is my alarm [set for]", "(check|show|list) [me] my alarms",
-               "(did|have) i set an alarm [{when}]", "(is|what) my alarm set for {when}", "how long until my alarm"],
+               "(did|have) i set an alarm [{when}]", "(is|what) my alarm set for {when}", "how long until my alarm",
+               "(tell me|remind me) (about|of) my alarm[s] [settings|timings]", "(what|which) alarm[s] [are] (set|on) [for {when}]",
+               "(is|are) (my|the) alarm[s] (on|set) [for {when}]", "(what|when) (does|will) my alarm go off"],
 )
 def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     alarms = _matching(args, ctx, required=False)

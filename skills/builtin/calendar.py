@@ -72,7 +72,20 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
                "(mark|flag) {when} as [my] {title}",
                "(set|save) {title}'s birthday (for|on) {when}",
                "(add|make) a note (to|about) {title} [{when}]",
-               "(update|change) my (calendar|schedule) (to|for) {title}"],
+               "(update|change) my (calendar|schedule) (to|for) {title}",
+               "remind me (of|about) [the|my] {title} {when}", "remind me {when} that {title}",
+               "(set|create|make|add) [a|an] (reminder|notification|alert|event|appointment) (for|about|that|to) {title} [{when}]",
+               "(set|create|add) [a|an] (reminder|notification|event|appointment) {when} (for|about|to) {title}",
+               "i('ve| have) got [a|an] {title} {when}", "(i'm|i am) (meeting|seeing|visiting) {title} {when}",
+               "(book|arrange|plan|organise|organize) [a|an] {title} {when}",
+               "(put|enter|save|pencil in|write) {title} (in|on|into) my (calendar|schedule|diary|agenda|planner) [{when}]",
+               "(add|create|new) [a] [calendar] (event|entry|appointment) [for] {title} [{when}]",
+               "(let me know|ping me|tell me) {when} (about|that) {title}", "remember (that|to) {title} {when}",
+               "[a|the] (meeting|appointment|call|dinner|lunch|party) with {title} {when}",
+               "(set|make) [a] (daily|weekly|repeating|recurring|monthly) reminder [for {when}] (to|for|about) {title}",
+               "i need (a reminder|to be reminded) (to|about|of) {title} [{when}]",
+               "(move|reschedule|push) [my|the] {title} to {when}",
+               "(invite|add) {title} to [my|the] (meeting|event|party) [{when}]"],
 )
 def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
     said = _parse(args.when, ctx)
@@ -112,7 +125,17 @@ def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
                "(who|what) is (attending|happening at) [the|my] {title}",
                "tell me (about|the details of) [the|my] {title} [on {when}]",
                "(list|tell me) [all] [the] events (between|from) {when}",
-               "(are there|do i have) any (birthdays|holidays|anniversaries) {when}"],
+               "(are there|do i have) any (birthdays|holidays|anniversaries) {when}",
+               "(what|which) (meetings|appointments|events|reminders) do i have [{when}]",
+               "(what's|what is) (my|the) (schedule|agenda|plan) (for|on) {when}",
+               "(where|what time|when) is [my|the] {title} [{when}]",
+               "(what is|what's) the (address|location|place) (of|for) [my|the] {title}",
+               "how many (meetings|appointments|events) (do i have|are there|have i got) {when}",
+               "(do i have|have i got) (anything|something) (on|planned|scheduled) {when}",
+               "(is|are) there [a|any] {title} (scheduled|planned|on) {when}",
+               "(show|list|read) [me] [all] [my] (upcoming|next|today's) (events|meetings|appointments|reminders)",
+               "(who|what) am i (meeting|seeing|doing) {when}", "(give|tell) me [the] details (of|about) [my|the] {title}",
+               "(when|what day) is {title}'s birthday", "have i (got|scheduled) {title} {when}"],
 )
 def query_events(args: EventQuery, ctx: SkillContext) -> SkillResult:
     events, span = _find(args, ctx)
@@ -135,7 +158,11 @@ def query_events(args: EventQuery, ctx: SkillContext) -> SkillResult:
                "(cancel|delete|remove) [the|my] (meeting|appointment|event|reminder) (with|about|for) {title}",
                "(remove|delete|clear) (all|everything) [events|meetings] (from|on) {when}",
                "i (don't|no longer) need [the|my] (reminder|appointment|meeting) (about|for|with) {title} [anymore]",
-               "{title} is (cancelled|canceled|off)", "take {title} off my (calendar|schedule)"],
+               "{title} is (cancelled|canceled|off)", "take {title} off my (calendar|schedule)",
+               "(clear|empty|wipe) my (calendar|schedule|agenda) [for {when}]",
+               "(cancel|delete|remove) [all] [my] (meetings|appointments|events|reminders) {when}",
+               "(i can't|i won't) (make|go to) [the|my] {title} [{when}]",
+               "(delete|remove|cancel) [the] (reminder|event|appointment) {when}"],
 )
 def remove_event(args: EventTarget, ctx: SkillContext) -> SkillResult:
     events, span = _find(args, ctx)

@@ -109,7 +109,16 @@ def answer(args: AnswerArgs, ctx: SkillContext) -> SkillResult:
                "(translate|say) {thing} (in|into) (french|spanish|german|chinese|japanese)",
                "(pay|transfer) {thing} (to|for) {thing}", "what('s| is) my (bank balance|account balance)",
                "(turn on|start|open) [the] (camera|webcam) and (record|take a picture)",
-               "take a (picture|photo|selfie)"],
+               "take a (picture|photo|selfie)",
+               "(let's|lets|let us|shall we) play [a game of] {thing}",
+               "play (chess|poker|solitaire|cards|tic tac toe|trivia|pinball|snake|scrabble|checkers|games) [with me]",
+               "i (feel like|want to) play[ing] (a game|chess|cards|{thing}) [with you]",
+               "(turn on|turn off|enable|disable|stop) (shuffle|repeat) [mode]", "(shuffle|repeat) (on|off)",
+               "(repeat|loop) (this|that|the current) (song|track|album)",
+               "(i need|need|get me|book me) a (taxi|cab|uber|ride) {when} [to {thing}]",
+               "(have|send) (an uber|a taxi|a cab|a car) (to|at) my (house|place|home) [in {thing}]",
+               "(add|save) {thing} to my (contacts|contact list|address book)",
+               "check if i (got|have) any (emails|mail|messages) [from {thing}]"],
 )
 def unsupported(args: UnsupportedArgs, ctx: SkillContext) -> SkillResult:
     if args.reason:

@@ -85,7 +85,11 @@ def _switch_examples(on: str, activate: str, open_: str, lock: str) -> list[Exam
     phrasings=["(switch|turn) [the] {name} on", "(lights|light) on [in the {area}]",
                "(turn|switch) on [all] the lights [in the {area}]", "(start|power on|fire up) the {name}",
                "i (need|want) [some] light [in the {area}]",
-               "(open|raise|lift) the (blinds|curtains|shades|garage door) [in the {area}]"],
+               "(open|raise|lift) the (blinds|curtains|shades|garage door) [in the {area}]",
+               "(make|brew) [me] [a|some|a cup of|a pot of] (coffee|tea|espresso|cappuccino|latte)",
+               "(i want|i'd like|i need|can i have) [a|some|a cup of] (coffee|espresso|tea) [now|please]",
+               "(start|run|switch on) the (coffee machine|kettle|coffee maker|dishwasher|washing machine|heater|fan)",
+               "(turn|switch|plug) on the (socket|plug|outlet|tv|television) [in the {area}]"],
 )
 def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _ON_STATE, "on")
@@ -141,7 +145,13 @@ def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
                   "it's too (bright|dark) in [here|the {area}]",
                   "set [the] (lights|brightness) (to|at) {brightness} [percent]",
                   "lights (to|at) {brightness} [percent]", "(can you|please) (dim|brighten) [the] lights",
-                  "change the (lighting|light colour|light color|mood lighting)"])
+                  "change the (lighting|light colour|light color|mood lighting)",
+                  "(dim|lower|reduce|decrease|turn down) the (lights|light|lighting|brightness) [in [the] {area}] [to {brightness}] [percent]",
+                  "(brighten|raise|increase|turn up|boost) the (lights|light|lighting|brightness) [in [the] {area}] [to {brightness}]",
+                  "(lights|light) (up|down) [to {brightness}] [please]", "(more|less) light [in here] [please]",
+                  "(change|set|make|turn) [the] (lights|light|room) [to] (red|blue|green|warm|cool|purple|pink|yellow|white|orange)",
+                  "(soft|low|dim|bright|reading|party|mood) (lights|lighting) [in the {area}] [please]",
+                  "(i need|give me) (more|less|brighter|dimmer|softer) light[s|ing]"])
 def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
     changes = _light_levels(args)
     if not changes:

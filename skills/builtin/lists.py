@@ -76,14 +76,18 @@ def shopping_complete(args: ItemArgs, ctx: SkillContext) -> SkillResult:
                   "(include|write down) {item} on [my|the] {name} list",
                   "(remind me|i need) to (buy|get|pick up) {item}",
                   "we('re| are) (out of|low on|running low on|running out of) {item}",
-                  "(note|jot) down [that i need] {item}", "(can you|please) add {item} [to my list]"])
+                  "(note|jot) down [that i need] {item}", "(can you|please) add {item} [to my list]",
+                  "(create|make|start) [a|an] [new] list [called|named|for] [{name}]",
+                  "(create|make|start) a [new] {name} list", "(create|make) a list of {item}",
+                  "(add|put) {item} (to|on|in) [my|a|the] [new] list", "(new|another) list [for {name}]",
+                  "(also|and) add {item} [please]"])
 def list_add(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     return _add(ctx, list_name(ctx, args.name), args.item)
 
 
 @skill(name="HassListCompleteItem", description="Tick something off a named list", permissions=["lists"],
        phrasings=["(mark|check|tick) {item} (as done|as complete|off) [on my {name} list]",
-                  "i (bought|got|did|finished|picked up) {item}", "{item} is done", "(complete|check off) {item}"])
+                  "i (bought|picked up) [the] {item}", "{item} is done", "(complete|check off) {item}"])
 def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     return _complete(ctx, list_name(ctx, args.name), args.item)
 
@@ -92,7 +96,11 @@ def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
        examples=["(erase|strike) {item} from [the|my] shopping list [completely]"],
        phrasings=["(remove|delete|erase|take) {item} (from|off) [my|the] [{name}] list",
                   "cross {item} off [my|the] [{name}] list", "(scratch|strike) {item} [from|off] [my|the] list",
-                  "i don't need {item} anymore"])
+                  "i don't need {item} anymore",
+                  "(delete|remove|clear|erase|get rid of|empty) [the|my] [whole|entire] [{name}] list",
+                  "(remove|delete|take out|take off) {item} [from (it|my list|the list)]",
+                  "(no more|forget [about]|never mind) {item} [on the list]", "i (don't|no longer) want {item} [on my list]",
+                  "(remove|delete) the (first|last|second) (item|list|thing) [on my list]"])
 def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
     found = find_item(ctx, name, args.item)
@@ -105,7 +113,10 @@ def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
        phrasings=["what('s| is) on (my|the) [{name}] list", "(read|tell) me [what's on] my [{name}] list",
                   "what do i (need|have) to (buy|get|do) [today]", "(check|show|open) my [{name}] list[s]",
                   "(do|did) i have {item} on [my|the] list", "what (lists|list items) do i have",
-                  "what's left on my [{name}] list"])
+                  "what's left on my [{name}] list",
+                  "(what|which) lists do i have", "(show|read|tell) me [all] [the] items (on|in) [my|the] {name} list",
+                  "(is|are) there {item} on my list", "how many (items|things) are on my [{name}] list",
+                  "(open|find|show) [me] [the] {name} list", "what (is|was) on [my] list[s] [{when}]"])
 def list_query(args: ListArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
     items = [i.item for i in ctx.store.items(name, done=False)]

@@ -174,7 +174,14 @@ def find_media(folder: Path | None, query: str) -> Path | None:
                   "play {search_query} (now|next)",
                   "(start|open|resume|continue) [the|my] (audiobook|audio book|podcast|book|radio) [{search_query}]",
                   "read [me] [the|my] (book|audiobook) [{search_query}]",
-                  "(tune|switch|change) [in|into|to] [the] (radio|station|channel|frequency) [to] {search_query}"])
+                  "(tune|switch|change) [in|into|to] [the] (radio|station|channel|frequency) [to] {search_query}",
+                  "(play|start|read) chapter {number} [of {search_query}]",
+                  "(play|start|read) [me] {search_query} (from|at) [the] (beginning|chapter {number}|where i left off)",
+                  "(play|start|find|open|locate) [my|the] [latest|next|new|last] (episode|podcast|audiobook) [of {search_query}]",
+                  "(play|turn on|put on|tune to|switch to|open) [the] {search_query} (radio|station|channel|fm|podcast)",
+                  "(turn|switch) on the radio [station]", "go to [my|the] [favourite|favorite] (radio|station|channel|playlist)",
+                  "(add|put) {search_query} (to|on) [my|the] playlist",
+                  "(can i hear|let's hear|let's listen to) [some] {search_query}", "open [my] (music|spotify|playlist|podcasts)"])
 def search_and_play(args: SearchArgs, ctx: SkillContext) -> SkillResult:
     found = find_media(ctx.media_dir, args.search_query)
     if found is None:
