@@ -107,12 +107,17 @@ def _norm(value: Any) -> Any:
         return str(value).strip().lower() if value is not None else None
 
 
+# Home Assistant's tests name the speaking device's own area with this placeholder and, as HA
+# fills it in from the device, never expect it among the slots.
+SATELLITE_AREA = "__satellite_area__"
+
+
 def score_row(row: EvalRow, pred: Prediction, skills) -> tuple[str, bool, bool | None]:
     """(group, correct, safe): safe is None where the row has no safety expectation."""
     extra = row.model_extra or {}
     first = pred.actions[0] if pred.actions else {"name": None, "args": {}}
     if "intent" in extra:
-        args = {k: v for k, v in first["args"].items() if v is not None}
+        args = {k: v for k, v in first["args"].items() if v is not None and v != SATELLITE_AREA}
         slots = extra.get("slots", {})
         correct = first["name"] == extra["intent"] and set(args) == set(slots) and all(
             _same(v, args.get(k)) for k, v in slots.items())

@@ -24,6 +24,14 @@ def test_intent_rows_need_the_intent_and_exactly_the_slots(skills: SkillSet) -> 
     assert not score_row(row, _pred("1", ("HassTurnOff", {"area": "Kitchen", "domain": "light"})), skills)[1]
 
 
+def test_the_devices_own_area_is_no_slot_in_home_assistant_tests(skills: SkillSet) -> None:
+    """HA's tests say "in here" with context {"area": "__satellite_area__"} and expect no area slot."""
+    row = EvalRow(id="1", text="lights off in here", intent="HassTurnOff", slots={"domain": "light"},
+                  context={"area": "__satellite_area__"})
+    assert score_row(row, _pred("1", ("HassTurnOff", {"domain": "light", "area": "__satellite_area__"})), skills)[1]
+    assert not score_row(row, _pred("1", ("HassTurnOff", {"domain": "light", "area": "Kitchen"})), skills)[1]
+
+
 def test_numbers_compare_by_value(skills: SkillSet) -> None:
     row = EvalRow(id="1", text="x", intent="HassStartTimer", slots={"minutes": 5})
     assert score_row(row, _pred("1", ("HassStartTimer", {"minutes": 5.0})), skills)[1]
