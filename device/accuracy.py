@@ -8,7 +8,6 @@ import json
 import random
 import tempfile
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 from rich.console import Console
@@ -21,10 +20,14 @@ from device.evaluate_tools import ToolRow, read_bfcl
 from device.evaluate_tools import predict as predict_tools
 from device.evaluate_tools import score as score_tools
 from device.pipeline import Pipeline
+from device.stats import percentiles
 from device.tools import ToolPlanner
 
-PLANNER_SETS = {"ha_intents": ("ha_intents_en.jsonl", "ha_fixtures_en.yaml"),
-                "slurp": ("slurp_dev.jsonl", "home_everyday.yaml")}
+# name: (rows, home, spoken): a spoken set is said by our TTS (speed and noise perturbed) and
+# transcribed before it is planned, as `hark eval --speech` does.
+PLANNER_SETS = {"ha_intents": ("ha_intents_en.jsonl", "ha_fixtures_en.yaml", False),
+                "ha_intents_spoken": ("ha_intents_en.jsonl", "ha_fixtures_en.yaml", True),
+                "slurp": ("slurp_dev.jsonl", "home_everyday.yaml", False)}
 TOOL_SETS = {"bfcl_simple": "bfcl_dev/BFCL_v4_live_simple.json",
              "bfcl_multiple": "bfcl_dev/BFCL_v4_live_multiple.json",
              "bfcl_irrelevance": "bfcl_dev/BFCL_v4_live_irrelevance.json"}
@@ -38,17 +41,13 @@ def _progress(items, total: int, label: str, quiet: bool):
     return track(items, total=total, description=label, console=Console(stderr=True), disable=quiet)
 
 
-def _p50(values: list[float]) -> float | None:
-    return round(median(values), 1) if values else None
-
-
-def planner_figures(settings, rows: list[EvalRow], label: str, quiet: bool) -> dict[str, Any]:
+def planner_figures(settings, rows: list[EvalRow], speech: bool, label: str, quiet: bool) -> dict[str, Any]:
     pipeline = Pipeline(settings)
-    preds: list[Prediction] = list(_progress(predict(pipeline, rows, speech=False), len(rows), label, quiet))
+    preds: list[Prediction] = list(_progress(predict(pipeline, rows, speech), len(rows), label, quiet))
     result = score(rows, preds, pipeline.skills).model_dump()
     for source in ("fast", "llm"):
         result[f"{source}_share"] = round(sum(p.source == source for p in preds) / max(len(preds), 1), 3)
-        result[f"{source}_p50_ms"] = _p50([p.ms for p in preds if p.source == source])
+        result[f"{source}_p50_ms"] = percentiles([p.ms for p in preds if p.source == source]).get("p50")
     return result
 
 
@@ -57,8 +56,9 @@ def tool_figures(planner: ToolPlanner, rows: list[ToolRow], label: str, quiet: b
 
 
 def measure(data: Path, llm_models: list[str], sample: int, threads: int, quiet: bool = False,
-            seed: int = 0) -> dict[str, Any]:
-    """Every set for every model, on the same sampled rows; nothing is executed on a real home."""
+            seed: int = 0, tool_sample: int | None = None) -> dict[str, Any]:
+    """Every set for every model, on the same sampled rows (`tool_sample` of each BFCL set, which
+    cost seconds a row: each row's tools are a new prompt); nothing runs on a real home."""
     if not (data / PLANNER_SETS["slurp"][0]).exists():
         raise HarkError(f"no evaluation sets in {data}", "give the folder holding slurp_dev.jsonl with --data")
     results: dict[str, Any] = {}
@@ -66,13 +66,14 @@ def measure(data: Path, llm_models: list[str], sample: int, threads: int, quiet:
         with tempfile.TemporaryDirectory() as scratch:
             base = dict(data_dir=Path(scratch), llm_model=model, threads=threads)
             figures: dict[str, Any] = {}
-            for name, (rows_file, home) in PLANNER_SETS.items():
+            for name, (rows_file, home, speech) in PLANNER_SETS.items():
                 rows = _sample(read_rows(data / rows_file), sample, seed)
                 settings = load_settings(**base, home_file=data / home)
-                figures[name] = planner_figures(settings, rows, f"{model} {name}", quiet)
+                figures[name] = planner_figures(settings, rows, speech, f"{model} {name}", quiet)
             tools = ToolPlanner.from_settings(load_settings(**base))
             for name, path in TOOL_SETS.items():
-                figures[name] = tool_figures(tools, _sample(read_bfcl(data / path), sample, seed), f"{model} {name}", quiet)
+                rows = _sample(read_bfcl(data / path), sample if tool_sample is None else tool_sample, seed)
+                figures[name] = tool_figures(tools, rows, f"{model} {name}", quiet)
         results[model] = figures
     return results
 
@@ -85,12 +86,18 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def write_report(path: Path, results: dict[str, Any], sample: int, machine: str) -> None:
-    rows = "all rows" if not sample else f"{sample} rows drawn at random (seed 0) from each set"
-    lines = ["# Accuracy", "", f"Measured by `hark accuracy` on {machine}, {rows}. Regenerate with "
-             "`hark accuracy --llm-model ID ...` (see `hark accuracy --help`).", "",
+def _rows(size: int) -> str:
+    return "all rows" if not size else f"{size} rows drawn at random (seed 0)"
+
+
+def write_report(path: Path, results: dict[str, Any], sample: int, machine: str, tool_sample: int | None = None) -> None:
+    tools = "" if tool_sample is None else f"; of each BFCL set, {_rows(tool_sample)}"
+    lines = ["# Accuracy", "", f"Measured by `hark accuracy` on {machine}: of each planner set, {_rows(sample)}{tools}. "
+             "Regenerate with `hark accuracy --models ID ... --sample N --tool-sample M` "
+             "(see `hark accuracy --help`).", "",
              "| set | what counts | " + " | ".join(results) + " |", "|---|---|" + "---|" * len(results)]
     measures = [("HA intent tests", "ha_intents", "correct", "intent and slots exact"),
+                ("HA intent tests, spoken", "ha_intents_spoken", "correct", "same, through our TTS and STT"),
                 ("SLURP act rows", "slurp", ("by_group", "act", "correct"), "first action right"),
                 ("SLURP answer rows", "slurp", ("by_group", "answer", "safe"), "no side effect"),
                 ("SLURP decline rows", "slurp", ("by_group", "decline", "safe"), "no side effect"),

@@ -24,6 +24,7 @@ from device.config import Settings
 from device.endpoints import VirtualInput, VirtualOutput
 from device.loop import DeviceLoop
 from device.messages import PipelineEvent
+from device.stats import percentiles
 
 COMMANDS = [
     "turn on the kitchen light", "turn off the bedroom lamp", "set a timer for five minutes",
@@ -204,13 +205,6 @@ def bench(settings: Settings, quick: bool) -> dict[str, Any]:
     ours, samples, tools = run_ours(settings, texts)
     naive = run_naive(settings, tools, samples)
     return {"summary": summarise(ours, naive), "ours": ours, "naive": naive}
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {}
-    return {"p50": round(float(np.percentile(values, 50)), 1), "p95": round(float(np.percentile(values, 95)), 1),
-            "n": len(values)}
 
 
 def summarise(ours: dict, naive: dict) -> dict[str, Any]:

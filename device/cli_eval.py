@@ -110,8 +110,9 @@ def cmd_accuracy(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     models = args.llm_models or [ModelStore(settings.model_root).entry(settings.llm_model, "llm").id]
-    results = measure(args.data, models, args.sample, settings.threads, quiet=args.json)
-    write_report(args.output, results, args.sample, f"{platform.machine()}, {settings.threads} threads")
+    results = measure(args.data, models, args.sample, settings.threads, quiet=args.json, tool_sample=args.tool_sample)
+    write_report(args.output, results, args.sample, f"{platform.machine()}, {settings.threads} threads",
+                 args.tool_sample)
     print(args.output.with_suffix(".json").read_text() if args.json else args.output.read_text())
     return 0
 
@@ -130,6 +131,8 @@ def add_accuracy_command(commands: argparse._SubParsersAction) -> None:
                              "qwen2.5-coder-1.5b-q4_k_m")
     parser.add_argument("--sample", type=int, default=200,
                         help="rows drawn at random from each set (seed 0; 0 = all rows; default 200)")
+    parser.add_argument("--tool-sample", type=int,
+                        help="rows drawn from each BFCL set, seconds a row (default: --sample)")
     parser.add_argument("--output", type=Path, default=Path("docs/accuracy.md"), help="the markdown report")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     model_options(parser)

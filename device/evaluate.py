@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from device.audio import STT_RATE, SpeechInput, pcm_to_float, resample
 from device.errors import HarkError
 from device.pipeline import Pipeline
+from device.stats import percentiles
 
 
 class EvalRow(BaseModel):
@@ -156,6 +157,6 @@ def score(rows: list[EvalRow], preds: list[Prediction], skills) -> Score:
         group, correct, safe = score_row(row, pred, skills)
         groups[group].append((correct, safe))
     overall = _summary([r for g in groups.values() for r in g])
-    times = sorted(p.ms for p in preds) or [0.0]
+    times = percentiles([p.ms for p in preds]) or {"p50": 0.0, "p95": 0.0}
     return Score(**overall, by_group={g: _summary(r) for g, r in sorted(groups.items())},
-                 p50_ms=times[len(times) // 2], p95_ms=times[int(len(times) * 0.95)])
+                 p50_ms=times["p50"], p95_ms=times["p95"])

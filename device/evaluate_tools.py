@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from device.errors import HarkError
+from device.stats import percentiles
 from device.tools import Tool, ToolCall, ToolPlanner
 
 
@@ -115,6 +116,5 @@ class ToolScore(BaseModel):
 
 
 def score(preds: list[ToolPrediction]) -> ToolScore:
-    times = sorted(p.ms for p in preds) or [0.0]
     return ToolScore(rows=len(preds), correct=round(sum(p.correct for p in preds) / max(len(preds), 1), 4),
-                     p50_ms=times[len(times) // 2])
+                     p50_ms=percentiles([p.ms for p in preds]).get("p50", 0.0))
