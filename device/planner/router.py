@@ -3,7 +3,7 @@
 Templates are exact but brittle on natural speech; a small LLM is a poor judge of which skill (if
 any) is meant. A linear classifier over word and character n-grams, trained on sentences drawn at
 random from every skill's templates (its own examples, and Home Assistant's sentences for skills
-that carry an HA intent name), generalises far better at no cost (see docs/planner.md). It is
+that carry an HA intent name), generalises far better at no cost (README, "How it plans"). It is
 trained for this home and skill set on first use (a few seconds) and kept in the data folder.
 """
 from __future__ import annotations
