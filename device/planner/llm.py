@@ -10,6 +10,8 @@ import json
 import random
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
@@ -17,6 +19,9 @@ from device.planner.grammar import args_schema, offered, plan_grammar, schema_gr
 from skills.home import Home
 from skills.registry import SkillSet
 
+# How closely an optional text argument must match the request (rapidfuzz partial token set ratio:
+# sharing a word, or nearly, is enough).
+GROUNDED = 80
 MAX_PLAN_TOKENS = 96  # a spoken answer is a sentence or two; a longer one is cut at a sentence end
 _SYSTEM = (
     "You are Hark, an offline voice assistant in a home. Turn the user's words into a JSON list of "
@@ -86,7 +91,9 @@ class LLMPlanner:
         raw = self._model.complete(self._prefix + _turn(text) + _call_start(name), schema_grammar(schema),
                                     MAX_PLAN_TOKENS)
         args = _load(raw, "}")
-        return Plan(calls=[ActionCall(name=name, args=args) if args is not None else _cut_off()], source="llm")
+        if args is None:
+            return Plan(calls=[_cut_off()], source="llm")
+        return Plan(calls=[ActionCall(name=name, args=_grounded(args, schema["required"], text))], source="llm")
 
     def choose(self, text: str, names: list[str]) -> Plan:
         """Calls of only these skills (the router's best guesses, and ways to decline)."""
@@ -114,6 +121,14 @@ def _turn(text: str) -> str:
 def _call_start(name: str) -> str:
     """How a call of `name` begins in the few-shot answers (json.dumps of [{"name", "args"}])."""
     return f'[{{"name": "{name}", "args": '
+
+
+def _grounded(args: dict, required: list[str], text: str) -> dict:
+    """The arguments, less optional words the request never said: a small model fills every
+    optional field it is offered ("play miles davis" got media_class "video")."""
+    said = text.lower()
+    return {k: v for k, v in args.items()
+            if k in required or not isinstance(v, str) or fuzz.partial_token_set_ratio(v.lower(), said) >= GROUNDED}
 
 
 def _cut_off() -> ActionCall:
