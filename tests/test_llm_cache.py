@@ -1,10 +1,13 @@
-"""The LLM's prompt prefix is evaluated once and restored from disk by the next process."""
+"""The LLM: its prompt prefix is evaluated once and restored from disk by the next process; its
+output keeps to the grammar."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from device.errors import HarkError
 from device.llm import LanguageModel
 from device.modelstore import ModelStore
 from tests.conftest import MODELS
@@ -36,3 +39,17 @@ def test_a_changed_prefix_or_a_damaged_cache_is_recomputed(tmp_path: Path) -> No
     (cached,) = tmp_path.glob("llm-prefix-*.npz")
     cached.write_bytes(b"not a cache")
     assert _model().warm(PREFIX + "more\n", tmp_path) == "computed"
+
+
+def test_output_keeps_to_the_grammar_even_against_the_models_wish() -> None:
+    """The model would rather write prose; every step the grammar refuses its best token, and
+    the result is still the grammar's language."""
+    model = _model()
+    prose = "<|im_start|>user\nwrite a poem about the sea<|im_end|>\n<|im_start|>assistant\n"
+    written = json.loads(model.complete(prose, GRAMMAR, 24))
+    assert written and set(written) <= {"red", "green", "blue"}
+
+
+def test_a_prompt_longer_than_the_context_is_one_clear_error() -> None:
+    with pytest.raises(HarkError, match="too long"):
+        _model().complete(PREFIX * 20, GRAMMAR, 12)
