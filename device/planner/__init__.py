@@ -18,8 +18,9 @@ from skills.store import Routine
 # The router's score below which a skill with a side effect isn't run: the request is answered or
 # declined instead (on the dev sets this keeps 97% of requests we can't serve free of side effects).
 ACT_MIN_SCORE = -0.15
-# The router's score at which it overrules a loose template match (free text, unknown name).
-OVERRIDE_SCORE = 0.0
+# How far ahead of a loose template match's skill (free text, unknown name) the router's own
+# trusted choice must be to overrule it.
+OVERRULE_MARGIN = 0.3
 # A compound request is split only where the router is this sure of every part.
 PART_MARGIN = 0.4
 DECLINE = ["Answer", "Unsupported"]
@@ -64,8 +65,10 @@ class Planner:
         plan = self._fast.plan(text, context)
         if plan is None or len(plan.calls) > 1:
             return plan
-        route = self._router.route(text)
-        return plan if route.best == plan.calls[0].name or route.scores[0] < OVERRIDE_SCORE else None
+        route = self._router.route(text, keep=None)
+        matched = route.scores[route.skills.index(plan.calls[0].name)]
+        overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN
+        return None if overruled else plan
 
     def repair(self, text: str, plan: Plan, problem: str) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired)."""

@@ -135,7 +135,8 @@ class Router:
         self._model = make_pipeline(features, LinearSVC(C=0.5, class_weight="balanced"))
         self._model.fit(texts, labels)
 
-    def route(self, text: str, keep: int = 4) -> Route:
+    def route(self, text: str, keep: int | None = 4) -> Route:
+        """The `keep` likeliest skills (None: all of them), best first."""
         scores = self._model.decision_function([_normal(text)])[0]
         best = np.argsort(scores)[::-1][:keep]
         return Route(skills=[self._model.classes_[i] for i in best], scores=[round(float(scores[i]), 3) for i in best])

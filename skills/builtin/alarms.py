@@ -110,7 +110,10 @@ def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
                "when is my [next] alarm", "what time is my alarm [set for]", "(check|show|list) [me] my alarms",
                "(did|have) i set an alarm [{when}]", "(is|what) my alarm set for {when}", "how long until my alarm",
                "(tell me|remind me) (about|of) my alarm[s] [settings|timings]", "(what|which) alarm[s] [are] (set|on) [for {when}]",
-               "(is|are) (my|the) alarm[s] (on|set) [for {when}]", "(what|when) (does|will) my alarm go off"],
+               "(is|are) (my|the) alarm[s] (on|set) [for {when}]", "(what|when) (does|will) my alarm go off",
+               "(at|for) what time (have you|did you|did i|is) [set] [the|my] alarm [set] [for {when}]",
+               "(did|have) (i|you) set [an|my|the] alarm (to wake me up|for {when}|{when})",
+               "(let me know|tell me|what is) [the|my] {when} alarm time", "what time (will|does) [my] alarm (ring|go off) {when}"],
 )
 def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     alarms = _matching(args, ctx, required=False)

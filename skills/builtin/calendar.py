@@ -135,7 +135,13 @@ def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
                "(is|are) there [a|any] {title} (scheduled|planned|on) {when}",
                "(show|list|read) [me] [all] [my] (upcoming|next|today's) (events|meetings|appointments|reminders)",
                "(who|what) am i (meeting|seeing|doing) {when}", "(give|tell) me [the] details (of|about) [my|the] {title}",
-               "(when|what day) is {title}'s birthday", "have i (got|scheduled) {title} {when}"],
+               "(when|what day) is {title}'s birthday", "have i (got|scheduled) {title} {when}",
+               "(did|have) you (add|put|schedule)[ed] [a|the|my] {title} (to|on|in) my (calendar|schedule)",
+               "(did|have) you (added|scheduled|put) [a|the] {title} {when}",
+               "do i have [a|an] {title} {when} [in my (calendar|schedule)]", "any {title} {when}",
+               "what do i have to do {when}", "(who|what) (is coming|should i expect|will be) (to|at) [the|my] {title} [{when}]",
+               "(give me|tell me) (information|more|details) about [the|my] {title} [{when}]",
+               "what (meetings|events|appointments) (are|do i have) (on|in|for) {when}", "[my] (work|school|weekly|daily) schedule"],
 )
 def query_events(args: EventQuery, ctx: SkillContext) -> SkillResult:
     events, span = _find(args, ctx)

@@ -151,7 +151,10 @@ def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
                   "(lights|light) (up|down) [to {brightness}] [please]", "(more|less) light [in here] [please]",
                   "(change|set|make|turn) [the] (lights|light|room) [to] (red|blue|green|warm|cool|purple|pink|yellow|white|orange)",
                   "(soft|low|dim|bright|reading|party|mood) (lights|lighting) [in the {area}] [please]",
-                  "(i need|give me) (more|less|brighter|dimmer|softer) light[s|ing]"])
+                  "(i need|give me) (more|less|brighter|dimmer|softer) light[s|ing]",
+                  "(activate|choose|pick|try|use) a different (light|lighting) (color|colour|setting|mode)",
+                  "set the mood [lighting] [please]", "switch [the lights] to (night|reading|party|relax|evening) (light|lighting|mode) [setting]",
+                  "change [my|the] [room] lights (so that|to help) {thing}", "(show|give) [us|me] [some] {color} [light|lights]"])
 def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
     changes = _light_levels(args)
     if not changes:

@@ -76,6 +76,7 @@ def shopping_complete(args: ItemArgs, ctx: SkillContext) -> SkillResult:
                   "(include|write down) {item} on [my|the] {name} list",
                   "(remind me|i need) to (buy|get|pick up) {item}",
                   "we('re| are) (out of|low on|running low on|running out of) {item}",
+                  "(we've|we have|i've|i have) (run|ran) out of {item}", "we need [more|some] {item}",
                   "(note|jot) down [that i need] {item}", "(can you|please) add {item} [to my list]",
                   "(create|make|start) [a|an] [new] list [called|named|for] [{name}]",
                   "(create|make|start) a [new] {name} list", "(create|make) a list of {item}",
@@ -100,7 +101,9 @@ def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
                   "(delete|remove|clear|erase|get rid of|empty) [the|my] [whole|entire] [{name}] list",
                   "(remove|delete|take out|take off) {item} [from (it|my list|the list)]",
                   "(no more|forget [about]|never mind) {item} [on the list]", "i (don't|no longer) want {item} [on my list]",
-                  "(remove|delete) the (first|last|second) (item|list|thing) [on my list]"])
+                  "(remove|delete) the (first|last|second) (item|list|thing) [on my list]",
+                  "(delete|remove|clear) my {name} list", "remove item (one|two|three|{number}) [from the list]",
+                  "take {item} off [the|my] [{name}] list", "(remove|delete) a list [of {item}]"])
 def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
     found = find_item(ctx, name, args.item)

@@ -123,7 +123,9 @@ def step_volume(args: VolumeStepArgs, ctx: SkillContext) -> SkillResult:
 @skill(name="HassMediaPlayerMute", description="Mute a media player", permissions=["media"],
        examples=_verbs("mute"),
        phrasings=["mute [the] (speakers|volume|sound|music|audio|tv)", "(be quiet|silence|quiet please)",
-                  "(turn|switch) off the sound", "mute [yourself] [for a while]"])
+                  "(turn|switch) off the sound", "mute [yourself] [for a while]",
+                  "(stop talking|don't talk|do not respond|no (talking|speaking|sound)|be silent|go quiet|shush|hush) [please]",
+                  "(silence|quiet) (yourself|the speaker|the tv|the music)"])
 def mute(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, None, is_volume_muted=True), "Muted")
 
