@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 
 from llama_cpp import LlamaGrammar
+from pydantic import BaseModel, Field
 
-from device.planner.grammar import MAX_CALLS, args_schema, plan_grammar, plan_schema
+from device.planner.grammar import MAX_CALLS, args_schema, plan_grammar, plan_schema, schema_grammar
 from device.planner.llm import _grounded
 from skills.builtin.timers import TimerDuration
 from skills.registry import SkillSet
@@ -39,3 +40,14 @@ def test_optional_words_the_request_never_said_are_dropped() -> None:
     kept = _grounded(args, ["search_query"], "put on some miles davis in the living room")
     assert kept == {"search_query": "miles davis", "area": "Living Room", "volume": 30}
     assert _grounded({"when": "monday at 10 am"}, [], "remind me about the plumber on monday at ten")
+
+
+def test_a_small_integer_range_is_written_out_so_the_model_stays_inside_it() -> None:
+    class Level(BaseModel):
+        brightness: int = Field(ge=0, le=100)
+        minutes: int = Field(ge=1, le=1440)
+
+    props = args_schema(Level)["properties"]
+    assert props["brightness"]["enum"] == list(range(101))
+    assert "enum" not in props["minutes"]  # too many to list: the skill's own validation holds it
+    LlamaGrammar.from_string(schema_grammar(args_schema(Level)), verbose=False)

@@ -13,14 +13,23 @@ from pydantic import BaseModel
 from skills.registry import SkillSet
 
 MAX_CALLS = 4
+MAX_LISTED = 200  # an integer range this small is written out value by value in the grammar
 
 
 def _simple(prop: dict[str, Any]) -> dict[str, Any]:
     """A pydantic property schema reduced to what the grammar needs (no nulls, no titles)."""
     options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
     chosen = dict(options[0]) if options else {"type": "string"}
+    if _small_range(chosen):  # the grammar builder ignores bounds: "brighter" became 2500000000000000
+        chosen["enum"] = list(range(chosen["minimum"], chosen["maximum"] + 1))
     # String lengths are bounded by the token budget: a maxLength unrolls into a huge grammar.
     return {k: v for k, v in chosen.items() if k in ("type", "enum", "const", "items")}
+
+
+def _small_range(prop: dict[str, Any]) -> bool:
+    """An integer with both bounds, few enough values to list them all."""
+    low, high = prop.get("minimum"), prop.get("maximum")
+    return prop.get("type") == "integer" and isinstance(low, int) and isinstance(high, int) and high - low <= MAX_LISTED
 
 
 def args_schema(params: type[BaseModel]) -> dict[str, Any]:
