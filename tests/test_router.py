@@ -26,7 +26,7 @@ def router(pipeline: Pipeline) -> Router:
     ("shoot a text to my sister", "Unsupported"),
     ("any headlines about the elections", "Unsupported"),
     ("who painted the mona lisa", "Answer"),
-    ("hey jarvis remind me about the plumber on monday at ten", "CalendarAdd"),
+    ("hey mycroft remind me about the plumber on monday at ten", "CalendarAdd"),
     ("let's play a round of chess", "Unsupported"),
 ])
 def test_natural_phrasings_reach_their_skill(router: Router, text: str, skill: str) -> None:

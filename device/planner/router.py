@@ -41,8 +41,8 @@ TIME_FILLERS = ["tomorrow", "today", "tonight", "at five pm", "on friday", "tomo
                 "this evening", "at eight", "in the afternoon", "every day at seven am", "on the fifth",
                 "at midnight", "on wednesday morning", "a week from today", "for 9 am", "monday at 2"]
 # Wake words and courtesies come before any command; seen with every skill, they stop counting.
-LEAD_INS = ["please", "can you", "could you please", "hey", "alexa", "hey siri", "ok google", "olly", "i want you to",
-            "would you", "okay", "assistant", "i'd like you to", "hey google"]
+LEAD_INS = ["please", "can you", "could you please", "hey", "alexa", "hey siri", "ok google", "hey hark", "hark",
+            "i want you to", "would you", "okay", "assistant", "i'd like you to", "hey google", "computer", "jarvis"]
 LEAD_IN_SHARE = 0.2
 _NUMBER_WORDS = ["one", "two", "three", "five", "ten", "fifteen", "twenty", "thirty", "half an"]
 
