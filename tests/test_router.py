@@ -66,12 +66,13 @@ def test_the_model_writes_only_the_arguments_of_the_routed_skill(pipeline: Pipel
 
 
 def test_a_loose_template_match_gives_way_when_the_router_is_sure(pipeline: Pipeline) -> None:
-    """"lower the volume" fits "lower the {name}" (a cover) with an unknown device "volume"; the
-    router is sure it is the volume, so the model fills that skill instead."""
-    assert pipeline.fast_planner.plan("lower the volume").calls[0].name == "HassTurnOff"
-    assert pipeline.fast_planner.plan("lower the volume", loose=False) is None
-    plan = pipeline.planner.plan("lower the volume")
-    assert [c.name for c in plan.calls] == ["HassSetVolumeRelative"], plan
+    """Whisper heard "what's the weather like" as "what is the weather light": that fits "what is
+    the {name}" with an unknown device "weather light"; the router is sure it is the weather."""
+    heard = "what is the weather light"
+    assert pipeline.fast_planner.plan(heard).calls[0].name == "HassGetState"
+    assert pipeline.fast_planner.plan(heard, loose=False) is None
+    plan = pipeline.planner.plan(heard)
+    assert [c.name for c in plan.calls] == ["HassGetWeather"], plan
 
 
 def test_an_exact_template_match_needs_no_router(pipeline: Pipeline) -> None:

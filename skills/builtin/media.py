@@ -106,7 +106,9 @@ class VolumeStepArgs(PlayerTarget):
 
 @skill(name="HassSetVolumeRelative", description="Turn the volume up or down", permissions=["media"],
        examples=[Example(template="turn [the] volume up", slots={"volume_step": "up"}),
-                 Example(template="turn [the] volume down", slots={"volume_step": "down"})],
+                 Example(template="turn [the] volume down", slots={"volume_step": "down"}),
+                 Example(template="(raise|increase) the volume", slots={"volume_step": "up"}),
+                 Example(template="(lower|reduce|decrease) the volume", slots={"volume_step": "down"})],
        phrasings=["(turn|crank|pump) it (up|down)", "(louder|quieter|softer) [please]",
                   "(increase|decrease|raise|lower|reduce) the (volume|sound) [a bit|by {volume_step}]",
                   "volume (up|down)", "make it (louder|quieter|softer)", "i can't hear (it|that|the music|you)",
