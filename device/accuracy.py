@@ -55,7 +55,7 @@ def tool_figures(planner: ToolPlanner, rows: list[ToolRow], label: str, quiet: b
     return score_tools(list(_progress(predict_tools(planner, rows), len(rows), label, quiet))).model_dump()
 
 
-def measure(data: Path, llm_models: list[str], sample: int, threads: int, quiet: bool = False,
+def measure(data: Path, llm_models: list[str], sample: int, threads: int, models_dir: Path, quiet: bool = False,
             seed: int = 0, tool_sample: int | None = None) -> dict[str, Any]:
     """Every set for every model, on the same sampled rows (`tool_sample` of each BFCL set, which
     cost seconds a row: each row's tools are a new prompt); nothing runs on a real home."""
@@ -64,7 +64,8 @@ def measure(data: Path, llm_models: list[str], sample: int, threads: int, quiet:
     results: dict[str, Any] = {}
     for model in llm_models:
         with tempfile.TemporaryDirectory() as scratch:
-            base = dict(data_dir=Path(scratch), llm_model=model, threads=threads)
+            # A scratch data folder (nothing runs on the real home), the installed models.
+            base = dict(data_dir=Path(scratch), models_dir=models_dir, llm_model=model, threads=threads)
             figures: dict[str, Any] = {}
             for name, (rows_file, home, speech) in PLANNER_SETS.items():
                 rows = _sample(read_rows(data / rows_file), sample, seed)

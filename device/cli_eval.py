@@ -110,7 +110,8 @@ def cmd_accuracy(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     models = args.llm_models or [ModelStore(settings.model_root).entry(settings.llm_model, "llm").id]
-    results = measure(args.data, models, args.sample, settings.threads, quiet=args.json, tool_sample=args.tool_sample)
+    results = measure(args.data, models, args.sample, settings.threads, settings.model_root, quiet=args.json,
+                      tool_sample=args.tool_sample)
     write_report(args.output, results, args.sample, f"{platform.machine()}, {settings.threads} threads",
                  args.tool_sample)
     print(args.output.with_suffix(".json").read_text() if args.json else args.output.read_text())
