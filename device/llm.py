@@ -7,6 +7,7 @@ start-up, and keeps the prefix's KV state on disk so the next process restores i
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 from pathlib import Path
 
@@ -93,8 +94,8 @@ class LanguageModel:
             raise HarkError(f"the prompt is too long for the model ({len(tokens)} tokens)",
                             "shorten the request, or offer fewer or shorter tools")
         self._feed(tokens)
-        vocab, grammar = self._llama._model.vocab, api.llama_sampler_init_grammar(
-            self._llama._model.vocab, grammar_text.encode(), b"root")
+        vocab = self._llama._model.vocab
+        grammar = api.llama_sampler_init_grammar(vocab, grammar_text.encode(), b"root")
         written: list[int] = []
         try:
             for _ in range(max_tokens):
@@ -123,11 +124,17 @@ class LanguageModel:
         self._llama.n_tokens = kept  # eval() drops the KV cache past this point
         self._llama.eval(tokens[kept:])
 
-    def _best_admitted(self, grammar, logits: np.ndarray) -> int:
-        from llama_cpp import llama_cpp as api
+    @functools.cached_property
+    def _candidates(self):
+        """One vocabulary-sized candidate array, refilled at each refused step (not reallocated)."""
         from llama_cpp._internals import LlamaTokenDataArray
 
-        candidates = LlamaTokenDataArray(n_vocab=len(logits))
+        return LlamaTokenDataArray(n_vocab=self._llama.n_vocab())
+
+    def _best_admitted(self, grammar, logits: np.ndarray) -> int:
+        from llama_cpp import llama_cpp as api
+
+        candidates = self._candidates
         candidates.copy_logits(logits)
         api.llama_sampler_apply(grammar, ctypes.byref(candidates.candidates))
         return int(candidates.candidates_data.logit.argmax())
