@@ -135,8 +135,8 @@ class ToolPlanner:
     def plan(self, request: str, tools: list[dict[str, Any]]) -> list[ToolCall]:
         """The calls the request asks for, in order; [] when none of the tools fits it."""
         known = [Tool.read(t) for t in tools]
-        ranked = sorted(known, key=lambda t: relevance(request, t), reverse=True)
-        relevant = [t for t in ranked if relevance(request, t) >= RELEVANCE][:MAX_TOOLS_OFFERED]
+        scored = sorted((-relevance(request, t), i) for i, t in enumerate(known))  # ties keep their order
+        relevant = [known[i] for score, i in scored if -score >= RELEVANCE][:MAX_TOOLS_OFFERED]
         if not relevant or not request.strip():
             return []
         grammar = schema_grammar({"type": "array", "items": {"anyOf": [_call_schema(t) for t in relevant]},
