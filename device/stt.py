@@ -1,4 +1,13 @@
-"""Speech to text with faster-whisper (CTranslate2, int8 on CPU)."""
+"""Speech to text with faster-whisper (CTranslate2, int8 on CPU).
+
+Whisper reads audio in 30 s windows and faster-whisper always pads a command to one, but
+CTranslate2's encoder takes shorter windows and its cost grows with their length (tiny.en, two
+cores: 414 ms for 30 s, about 150 ms for 15 s). So an utterance that fits is encoded in a window
+just long enough for it (whisper.cpp's `audio_ctx` does the same), and decoded with faster-whisper's
+prompt, tokenizer and suppressed tokens. Shorter than 15 s, tiny.en starts saying a command again
+and again instead of ending (measured); a decode that still looks like that is redone on the full
+window, so the shortcut can cost time but never a transcript.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,6 +20,13 @@ from device.messages import Transcript
 # Whisper mishears a first word that starts at sample zero (a late push-to-talk press, or our
 # own TTS in tests: 1 in 12 "turn on ..." became "caron on ..."); a short lead-in of silence fixes it.
 LEAD_IN = np.zeros(int(0.3 * STT_RATE), dtype=np.float32)
+FULL_WINDOW = 3000
+"""Mel frames (10 ms each) in Whisper's own 30 s window."""
+SHORTEST_WINDOW = 1500
+TAIL_FRAMES = 100
+"""Silence after the audio in a short window, so the model hears the utterance end."""
+UNSURE_LOGPROB = -1.0
+"""faster-whisper's threshold: a decode less sure than this is tried again (ours: on the full window)."""
 
 
 class Transcriber:
@@ -18,14 +34,56 @@ class Transcriber:
 
     def __init__(self, model_dir: Path, threads: int, hotwords: str | None = None) -> None:
         from faster_whisper import WhisperModel  # heavy import, only when a transcriber is made
+        from faster_whisper.tokenizer import Tokenizer
 
         self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads)
         self._english_only = "en" in Path(model_dir).name or not self._model.model.is_multilingual
         self._hotwords = hotwords
+        self._english = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
+                                  task="transcribe", language="en")
 
     def transcribe(self, speech: SpeechInput) -> Transcript:
+        audio = np.concatenate([LEAD_IN, speech.samples])
+        features = self._model.feature_extractor(audio)[:, :-1]  # the last frame is padding (as faster-whisper)
+        if features.shape[1] + TAIL_FRAMES <= FULL_WINDOW:
+            heard = self._short_window(features)
+            if heard is not None:
+                return Transcript(text=heard[0], language=heard[1], audio_seconds=speech.seconds)
+        return self._full_windows(audio, speech.seconds)
+
+    def _short_window(self, features: np.ndarray) -> tuple[str, str] | None:
+        """The transcript and language from one window fitted to the audio; None when the decode
+        repeats itself or is unsure (noise, silence): the full window, with faster-whisper's
+        fallbacks and no-speech check, then decides."""
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        frames = max(SHORTEST_WINDOW, features.shape[1] + TAIL_FRAMES)
+        encoded = self._model.encode(np.pad(features, ((0, 0), (0, frames - features.shape[1]))))
+        tokenizer = self._tokenizer_for(encoded)
+        prompt = self._model.get_prompt(tokenizer, [], without_timestamps=True, hotwords=self._hotwords)
+        budget = 16 + int(6 * features.shape[1] / 100)  # tokens: far more than anyone says a second
+        result = self._model.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + budget, return_scores=True,
+            suppress_blank=True, suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        text = tokenizer.decode(tokens).strip()
+        average_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)  # as faster-whisper counts it
+        if len(tokens) >= budget or average_logprob < UNSURE_LOGPROB or _repeats(text):
+            return None
+        return text, tokenizer.language_code
+
+    def _tokenizer_for(self, encoded):
+        """English for an English model; a multilingual one says which language it hears."""
+        if self._english_only:
+            return self._english
+        from faster_whisper.tokenizer import Tokenizer
+
+        language = self._model.model.detect_language(encoded)[0][0][0][2:-2]  # "<|de|>" → "de"
+        return Tokenizer(self._model.hf_tokenizer, True, task="transcribe", language=language)
+
+    def _full_windows(self, audio: np.ndarray, seconds: float) -> Transcript:
         segments, info = self._model.transcribe(
-            np.concatenate([LEAD_IN, speech.samples]),
+            audio,
             language="en" if self._english_only else None,
             beam_size=1,
             without_timestamps=True,
@@ -33,4 +91,13 @@ class Transcriber:
             hotwords=self._hotwords,
         )
         text = " ".join(s.text.strip() for s in segments).strip()  # consumes the lazy generator here
-        return Transcript(text=text, language=info.language, audio_seconds=speech.seconds)
+        return Transcript(text=text, language=info.language, audio_seconds=seconds)
+
+
+def _repeats(text: str) -> bool:
+    """A phrase said twice or more, or text that compresses like a loop (faster-whisper's own 2.4)."""
+    from faster_whisper.transcribe import get_compression_ratio
+
+    words = "".join(c for c in text.lower() if c.isalnum() or c.isspace()).split()
+    half = len(words) // 2
+    return (half > 1 and words[:half] == words[half:2 * half]) or get_compression_ratio(text) > 2.4

@@ -102,3 +102,29 @@ def test_stt_of_our_own_voice(pipeline: Pipeline, spoken) -> None:
     speech: SpeechInput = read_wav(spoken("set a timer for twenty minutes"), 30)
     text = pipeline.transcriber.transcribe(speech).text.lower()
     assert "timer" in text and ("20" in text or "twenty" in text)
+
+
+def test_a_short_command_is_heard_in_a_short_window_as_in_the_full_one(pipeline: Pipeline, spoken) -> None:
+    from device.stt import LEAD_IN
+
+    speech = read_wav(spoken("turn off the bedroom lamp"), 30)
+    full = pipeline.transcriber._full_windows(np.concatenate([LEAD_IN, speech.samples]), speech.seconds)
+    short = pipeline.transcriber.transcribe(speech)
+    assert _words(short.text) == _words(full.text) == ["turn", "off", "the", "bedroom", "lamp"]
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c for c in text.lower() if c.isalpha() or c == " ").split()
+
+
+def test_speech_longer_than_one_window_is_heard_to_its_end(pipeline: Pipeline, spoken) -> None:
+    command = read_wav(spoken("set a timer for twenty minutes"), 30).samples
+    pause = np.zeros(STT_RATE * 15, np.float32)
+    long = SpeechInput(samples=np.concatenate([command, pause, pause, command]), source_rate=STT_RATE)
+    assert long.seconds > 30
+    assert pipeline.transcriber.transcribe(long).text.lower().count("timer") == 2
+
+
+def test_noise_alone_is_heard_as_nothing(pipeline: Pipeline) -> None:
+    hiss = np.random.default_rng(0).normal(0, 0.01, STT_RATE * 2).astype(np.float32)
+    assert pipeline.transcriber.transcribe(SpeechInput(samples=hiss, source_rate=STT_RATE)).text == ""
