@@ -63,6 +63,7 @@ class DeviceLoop:
         self._notifier = notifier or Notifier(None)
         self._max_turns = max_turns
         self._endpointer = self._make_endpointer() if self.config.hands_free else None
+        self._drafts = self._make_drafts() if remote is None else None
         self._preroll: deque[AudioChunk] = deque()
         self._utterance: list[AudioChunk] = []
         self._pressed_at: float | None = None
@@ -79,6 +80,14 @@ class DeviceLoop:
         from device.vad import Endpointer, SpeechDetector
 
         return Endpointer(SpeechDetector(), self.config.vad_silence_ms, self.config.vad_threshold)
+
+    def _make_drafts(self):
+        """Transcripts started at the speaker's pauses (local STT only; a satellite's server hears it all)."""
+        from device.drafts import Drafts
+        from device.vad import SpeechDetector
+
+        return Drafts(SpeechDetector(), lambda speech: self.pipeline.transcriber.transcribe(speech),
+                      self.config.vad_threshold)
 
     # What the button, the keyboard and the emulator call; safe from any thread.
     def press(self) -> None:
@@ -133,6 +142,8 @@ class DeviceLoop:
         if self._worker is not None:
             await asyncio.gather(self._worker, return_exceptions=True)
         await asyncio.to_thread(reader.join, 1.0)
+        if self._drafts is not None:
+            await asyncio.to_thread(self._drafts.close)
         self.mic.close()
         self._set_state("stopped")
 
@@ -179,6 +190,8 @@ class DeviceLoop:
                 self._listen(by_button=False)
         elif self.state == "listening":
             self._utterance.append(chunk)
+            if self._drafts is not None:
+                self._drafts.add(chunk)
             ended = self._endpointer is not None and self._endpointer.update(chunk) == "end"
             if ended or self._heard_seconds() >= self.config.max_utterance_seconds:
                 self._think_heard()
@@ -193,6 +206,8 @@ class DeviceLoop:
 
     def _listen(self, by_button: bool) -> None:
         self._utterance, self._pressed_at = list(self._preroll), time.monotonic() if by_button else None
+        if self._drafts is not None:
+            self._drafts.start(self._utterance)
         self._preroll.clear()
         if self._endpointer is not None and by_button:
             self._endpointer.reset()
@@ -218,11 +233,15 @@ class DeviceLoop:
         notes = ()
         if self._heard_seconds() >= self.config.max_utterance_seconds:
             notes = (f"stopped listening after {self.config.max_utterance_seconds:.0f} s",)
-        speech = to_speech(self._utterance, notes)
-        self._utterance = []
         if self._endpointer is not None:
             self._endpointer.reset()
-        self._think(lambda: self.stages.hear(speech, "the microphone"))
+        if self._drafts is None:
+            speech = to_speech(self._utterance, notes)
+            self._think(lambda: self.stages.hear(speech, "the microphone"))
+        else:
+            speech, draft = self._drafts.finish(notes)
+            self._think(lambda: self.pipeline.hear(speech, "the microphone", heard=draft))
+        self._utterance = []
 
     # Thinking and acting
     async def _on_text(self, message: Message) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -19,7 +20,7 @@ from device.confirm import answer
 from device.errors import HarkError
 from device.executor import Executor
 from device.history import TurnHistory
-from device.messages import PipelineEvent, Plan, Turn
+from device.messages import PipelineEvent, Plan, Transcript, Turn
 from device.modelstore import ModelStore
 from device.planner import Planner, routine_plan
 from device.planner.fast import FastPlanner, build_intents
@@ -132,13 +133,14 @@ class Pipeline:
         return self.hear(speech, str(wav), reply_wav, timings)
 
     def hear(self, speech: SpeechInput, source: str, reply_wav: Path | None = None,
-             timings: dict[str, float] | None = None, notes: tuple[str, ...] = ()) -> Turn:
+             timings: dict[str, float] | None = None, notes: tuple[str, ...] = (),
+             heard: Future[Transcript] | None = None) -> Turn:
         """A whole turn from audio already at 16 kHz mono (from a file or a microphone); `notes`
-        are recorded with the turn."""
+        are recorded with the turn; `heard`: its transcript, already under way (device.drafts)."""
         timings = timings if timings is not None else {}
         require_sound(speech, source)
         self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
-        transcript = self._transcribe(speech, timings)
+        transcript = self._transcribe(speech, timings, heard)
         return self._finish(transcript, timings, [*speech.notes, *notes], reply_wav)
 
     def say(self, text: str, reply_wav: Path | None = None, notes: tuple[str, ...] = ()) -> Turn:
@@ -155,10 +157,10 @@ class Pipeline:
         self.store.append_audit(turn.model_dump(mode="json"), turn.at)
         self.store.prune_audit(turn.at - self.settings.audit_retention_days * 86400)
 
-    def _transcribe(self, speech: SpeechInput, timings: dict[str, float]) -> str:
+    def _transcribe(self, speech: SpeechInput, timings: dict[str, float], heard: Future[Transcript] | None) -> str:
         with _timed(timings, "stt"):
-            text = self.transcriber.transcribe(speech).text
-        self._emit(PipelineEvent(type="transcript", data={"text": text}))
+            text = (heard.result() if heard is not None else self.transcriber.transcribe(speech)).text
+        self._emit(PipelineEvent(type="transcript", data={"text": text, "early": heard is not None}))
         return text
 
     def _finish(self, text: str, timings: dict[str, float], notes: list[str], reply_wav: Path | None) -> Turn:

@@ -154,6 +154,31 @@ def test_press_talk_release_turn(handheld: Handheld, spoken) -> None:
         assert reply.getnframes() / reply.getframerate() == pytest.approx(played["seconds"], abs=0.05)
 
 
+def test_a_pause_before_letting_go_leaves_nothing_to_transcribe(handheld: Handheld, spoken) -> None:
+    mark = handheld.events.mark()
+    handheld.say(spoken("turn off the kitchen light"))  # let go 0.4 s after the last word
+    handheld.events.wait(mark, "state", state="idle")
+    transcript = handheld.events.of(mark, "transcript")[0]
+    assert transcript["early"] is True  # transcribed at the pause, before the button came up
+    assert transcript["text"].lower().startswith("turn off the kitchen light")
+    assert light(handheld.loop) == "off"
+
+
+def test_speech_after_a_pause_is_heard_too(handheld: Handheld, spoken) -> None:
+    mark = handheld.events.mark()
+    handheld.press()
+    seconds = handheld.mic.feed_wav(spoken("turn on the kitchen light"))
+    handheld.mic.feed(bytes(2 * handheld.mic.rate))  # a one-second pause: a draft is taken
+    seconds += 1 + handheld.mic.feed_wav(spoken("and set a timer for five minutes"))
+    time.sleep(seconds + 0.1)
+    handheld.release()
+    handheld.events.wait(mark, "state", state="idle")
+    transcript = handheld.events.of(mark, "transcript")[0]
+    assert transcript["early"] is False
+    assert "kitchen light" in transcript["text"].lower() and "timer" in transcript["text"].lower()
+    assert [a["name"] for a in handheld.events.of(mark, "action")] == ["HassTurnOn", "HassStartTimer"]
+
+
 def test_listening_stops_at_the_longest_utterance(handheld: Handheld) -> None:
     mark = handheld.events.mark()
     pressed_at = handheld.press()  # held down, nothing said: a quiet room
