@@ -64,7 +64,7 @@ class LanguageModel:
             old.unlink()
         partial = path.with_suffix(".partial.npz")
         np.savez(partial, ids=np.asarray(self._llama.input_ids[: self._llama.n_tokens], dtype=np.int32),
-                 state=np.frombuffer(bytes(buffer)[:written], dtype=np.uint8))
+                 state=np.frombuffer(buffer, dtype=np.uint8, count=written))
         partial.replace(path)
 
     def _restore(self, path: Path) -> bool:
@@ -75,7 +75,7 @@ class LanguageModel:
             ids, state = saved["ids"], saved["state"]
         except (OSError, ValueError, KeyError):
             return False  # a damaged cache is recomputed, never trusted
-        buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state.tobytes())
+        buffer = np.ascontiguousarray(state).ctypes.data_as(ctypes.POINTER(ctypes.c_uint8))  # no copy: it is 30+ MB
         if api.llama_state_set_data(self._llama._ctx.ctx, buffer, len(state)) != len(state):
             return False
         self._llama.input_ids[: len(ids)] = ids
