@@ -238,9 +238,9 @@ def summarise(ours: dict, naive: dict) -> dict[str, Any]:
     }
 
 
-def write_report(path: Path, summary: dict, details: dict, machine: str) -> None:
+def write_report(path: Path, summary: dict, details: dict, machine: str, command: str = "hark bench") -> None:
     ours, naive = summary["ours"], summary["naive"]
-    lines = ["# Performance", "", f"Measured by `hark bench` on {machine}. Regenerate with `hark bench`.", "",
+    lines = ["# Performance", "", f"Measured by `{command}` on {machine}. Regenerate with `{command}`.", "",
              "End of speech → first reply audio (ms):", "", "| pipeline | commands | p50 | p95 |", "|---|---|---|---|"]
     for label, figures in (("Hark, all", ours["eos_to_first_audio_ms"]["all"]),
                            ("Hark, fast path", ours["eos_to_first_audio_ms"].get("fast", {})),

@@ -154,7 +154,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
                       "and through the naive pipeline (a few minutes)…")
     result = bench(settings, args.quick)
     machine = f"{platform.machine()}, {settings.threads} threads, models {', '.join(result['ours']['models'])}"
-    write_report(args.output, result["summary"], result, machine)
+    chosen = [f"--{kind}-model {getattr(args, f'{kind}_model')}" for kind in ("stt", "llm")
+              if getattr(args, f"{kind}_model")]
+    output = [f"--output {args.output}"] if args.output != Path("docs/performance.md") else []
+    write_report(args.output, result["summary"], result, machine, " ".join(["hark bench", *chosen, *output]))
     args.output.with_suffix(".json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result["summary"], indent=2) if args.json else args.output.read_text())
     return 0

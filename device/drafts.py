@@ -24,11 +24,12 @@ MARGIN_MS = 250
 """Audio kept before the first and after the last speech when trimming (soft consonants, breath)."""
 
 
-class Drafts:
-    """Follows one utterance chunk by chunk: which chunks hold speech, and a draft at each pause."""
+class Utterance:
+    """The utterance being heard, chunk by chunk: which chunks hold speech, and a draft at each pause."""
 
-    def __init__(self, detector: SpeechDetector, transcribe: Callable[[SpeechInput], Transcript],
+    def __init__(self, detector: SpeechDetector, transcribe: Callable[[SpeechInput], Transcript] | None,
                  threshold: float = 0.5) -> None:
+        """`transcribe`: the STT drafts go to; None = no drafts, only the trimming."""
         self._detector, self._transcribe, self._threshold = detector, transcribe, threshold
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hark-draft")
         self.start([])
@@ -37,6 +38,7 @@ class Drafts:
         """A new utterance, beginning with these chunks (the pre-roll)."""
         self._detector.reset()
         self._chunks: list[AudioChunk] = []
+        self.seconds = 0.0
         self._speech: list[int] = []  # indices of the chunks the VAD heard speech in
         self._draft: tuple[int, Future[Transcript]] | None = None  # (chunks it covers, its transcript)
         for chunk in chunks:
@@ -47,29 +49,33 @@ class Drafts:
         if (self._detector.probabilities(samples) >= self._threshold).any():
             self._speech.append(len(self._chunks))
         self._chunks.append(chunk)
-        if self._paused() and (self._draft is None or self._draft[1].done()):
-            self._draft = len(self._chunks), self._worker.submit(self._transcribe, self._trimmed(len(self._chunks)))
+        self.seconds += chunk_seconds(chunk)
+        if self._transcribe is not None and self._paused() and (self._draft is None or self._draft[1].done()):
+            self._draft = len(self._chunks), self._worker.submit(self._transcribe, self._trimmed())
+
+    def _covered(self) -> bool:
+        """A draft was taken after the last speech: it holds every word."""
+        return self._draft is not None and bool(self._speech) and self._draft[0] > self._speech[-1]
 
     def _paused(self) -> bool:
         """Speech, then at least a pause's worth of silence, not yet covered by a draft."""
-        if not self._speech or (self._draft is not None and self._draft[0] > self._speech[-1]):
+        if not self._speech or self._covered():
             return False
         silent = self._chunks[self._speech[-1] + 1:]
         return sum(chunk_seconds(c) for c in silent) * 1000 >= PAUSE_MS
 
     def finish(self, notes: tuple[str, ...] = ()) -> tuple[SpeechInput, Future[Transcript] | None]:
         """The utterance as STT input, trimmed, and the draft that holds all its speech, if any."""
-        speech = self._trimmed(len(self._chunks), notes)
-        covered = self._draft is not None and self._speech and self._draft[0] > self._speech[-1]
-        return speech, self._draft[1] if covered else None
+        speech, draft = self._trimmed(notes), self._draft[1] if self._covered() else None
+        self.start([])
+        return speech, draft
 
-    def _trimmed(self, end: int, notes: tuple[str, ...] = ()) -> SpeechInput:
-        """Chunks [0, end) as 16 kHz audio, less the silence before the first and after the last
+    def _trimmed(self, notes: tuple[str, ...] = ()) -> SpeechInput:
+        """The chunks so far as 16 kHz audio, less the silence before the first and after the last
         speech (all of it when the VAD heard none: Whisper may still hear a soft word)."""
-        chunks = self._chunks[:end]
-        spoken = [i for i in self._speech if i < end]
-        if spoken:
-            first, last = spoken[0], spoken[-1]
+        chunks = self._chunks
+        if self._speech:
+            first, last = self._speech[0], self._speech[-1]
             chunks = chunks[max(0, first - self._margin(first, -1)): last + 1 + self._margin(last, +1)]
         return to_speech(chunks, notes)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from device.audio import AudioChunk, SpeechInput, chunk_seconds, to_speech
+from device.audio import AudioChunk, SpeechInput, chunk_seconds
 from device.config import Settings
 from device.endpoints import InputEndpoint, OutputEndpoint
 from device.errors import HarkError
@@ -63,9 +63,8 @@ class DeviceLoop:
         self._notifier = notifier or Notifier(None)
         self._max_turns = max_turns
         self._endpointer = self._make_endpointer() if self.config.hands_free else None
-        self._drafts = self._make_drafts() if remote is None else None
+        self._utterance = self._make_utterance(local_stt=remote is None)
         self._preroll: deque[AudioChunk] = deque()
-        self._utterance: list[AudioChunk] = []
         self._pressed_at: float | None = None
         self._stop_playback = threading.Event()
         self._worker: asyncio.Task | None = None
@@ -81,13 +80,14 @@ class DeviceLoop:
 
         return Endpointer(SpeechDetector(), self.config.vad_silence_ms, self.config.vad_threshold)
 
-    def _make_drafts(self):
-        """Transcripts started at the speaker's pauses (local STT only; a satellite's server hears it all)."""
-        from device.drafts import Drafts
+    def _make_utterance(self, local_stt: bool):
+        """The utterance being heard, trimmed, with transcripts started at the speaker's pauses
+        when the STT is ours (a satellite's server hears the whole utterance)."""
+        from device.drafts import Utterance
         from device.vad import SpeechDetector
 
-        return Drafts(SpeechDetector(), lambda speech: self.pipeline.transcriber.transcribe(speech),
-                      self.config.vad_threshold)
+        transcribe = (lambda speech: self.pipeline.transcriber.transcribe(speech)) if local_stt else None
+        return Utterance(SpeechDetector(), transcribe, self.config.vad_threshold)
 
     # What the button, the keyboard and the emulator call; safe from any thread.
     def press(self) -> None:
@@ -142,8 +142,7 @@ class DeviceLoop:
         if self._worker is not None:
             await asyncio.gather(self._worker, return_exceptions=True)
         await asyncio.to_thread(reader.join, 1.0)
-        if self._drafts is not None:
-            await asyncio.to_thread(self._drafts.close)
+        await asyncio.to_thread(self._utterance.close)
         self.mic.close()
         self._set_state("stopped")
 
@@ -189,9 +188,7 @@ class DeviceLoop:
             if self._endpointer is not None and self._endpointer.update(chunk) == "start":
                 self._listen(by_button=False)
         elif self.state == "listening":
-            self._utterance.append(chunk)
-            if self._drafts is not None:
-                self._drafts.add(chunk)
+            self._utterance.add(chunk)
             ended = self._endpointer is not None and self._endpointer.update(chunk) == "end"
             if ended or self._heard_seconds() >= self.config.max_utterance_seconds:
                 self._think_heard()
@@ -202,12 +199,11 @@ class DeviceLoop:
             self._preroll.popleft()
 
     def _heard_seconds(self) -> float:
-        return sum(chunk_seconds(c) for c in self._utterance)
+        return self._utterance.seconds
 
     def _listen(self, by_button: bool) -> None:
-        self._utterance, self._pressed_at = list(self._preroll), time.monotonic() if by_button else None
-        if self._drafts is not None:
-            self._drafts.start(self._utterance)
+        self._utterance.start(list(self._preroll))
+        self._pressed_at = time.monotonic() if by_button else None
         self._preroll.clear()
         if self._endpointer is not None and by_button:
             self._endpointer.reset()
@@ -226,7 +222,7 @@ class DeviceLoop:
         if held_ms >= self.config.min_press_ms:
             self._think_heard()
         elif self._endpointer is None:  # hands-free: a tap starts listening and the VAD ends it
-            self._utterance = []
+            self._utterance.start([])
             self._set_state("idle", note=f"a {held_ms:.0f} ms press is too short; hold the button while you talk")
 
     def _think_heard(self) -> None:
@@ -235,13 +231,11 @@ class DeviceLoop:
             notes = (f"stopped listening after {self.config.max_utterance_seconds:.0f} s",)
         if self._endpointer is not None:
             self._endpointer.reset()
-        if self._drafts is None:
-            speech = to_speech(self._utterance, notes)
+        speech, draft = self._utterance.finish(notes)
+        if draft is None:
             self._think(lambda: self.stages.hear(speech, "the microphone"))
         else:
-            speech, draft = self._drafts.finish(notes)
             self._think(lambda: self.pipeline.hear(speech, "the microphone", heard=draft))
-        self._utterance = []
 
     # Thinking and acting
     async def _on_text(self, message: Message) -> None:
