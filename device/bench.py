@@ -222,17 +222,17 @@ def _by_source(turns: list[dict]) -> dict[str, dict]:
 
 
 def summarise(ours: dict, naive: dict) -> dict[str, Any]:
-    turns = ours["turns"]
+    turns, naive_eos = ours["turns"], percentiles([t["eos_to_first_audio"] for t in naive["turns"]])
     stage_names = sorted({name for t in turns for name in t["stages"]})
-    ours_p50 = percentiles([t["eos_to_first_audio"] for t in turns])["p50"]
-    naive_p50 = percentiles([t["eos_to_first_audio"] for t in naive["turns"]])["p50"]
+    ours_eos = _by_source(turns)
+    ours_p50, naive_p50 = ours_eos["all"]["p50"], naive_eos["p50"]
     return {
-        "ours": {"eos_to_first_audio_ms": _by_source(turns),
+        "ours": {"eos_to_first_audio_ms": ours_eos,
                  "hands_free_eos_to_first_audio_ms": _by_source(ours.get("hands_free_turns", [])),
                  "stages_ms": {n: percentiles([t["stages"][n] for t in turns if n in t["stages"]])
                                for n in stage_names},
                  "cold_start_s": ours["cold_start_s"], "peak_rss_mb": ours["peak_rss_mb"]},
-        "naive": {"eos_to_first_audio_ms": percentiles([t["eos_to_first_audio"] for t in naive["turns"]]),
+        "naive": {"eos_to_first_audio_ms": naive_eos,
                   "stages_ms": {n: percentiles([t[n] for t in naive["turns"]]) for n in ("stt", "plan", "tts")}},
         "speedup_p50": round(naive_p50 / ours_p50, 1) if ours_p50 else None,
     }
