@@ -63,8 +63,7 @@ class Pipeline:
     def transcriber(self):
         from device.stt import Transcriber
 
-        names = ", ".join(e.name for e in self.home.entities)
-        return Transcriber(self.models.path(self.settings.stt_model, "stt"), self.settings.threads, names)
+        return Transcriber(self.models.path(self.settings.stt_model, "stt"), self.settings.threads)
 
     @cached_property
     def speaker(self):

@@ -7,6 +7,11 @@ just long enough for it (whisper.cpp's `audio_ctx` does the same), and decoded w
 prompt, tokenizer and suppressed tokens. Shorter than 15 s, tiny.en starts saying a command again
 and again instead of ending (measured); a decode that still looks like that is redone on the full
 window, so the shortcut can cost time but never a transcript.
+
+No prompt (faster-whisper's `hotwords`) is given: the home's device names as one made the
+first word a list item ("which lights..." → "Switch lights...", "are any..." → "Our any...").
+On 200 spoken HA intent tests, first-word errors fell from 30 to 13 and WER from 8.5% to 7.6%
+without it; the planner's fuzzy name matching spells the names.
 """
 from __future__ import annotations
 
@@ -32,13 +37,12 @@ UNSURE_LOGPROB = -1.0
 class Transcriber:
     """Loads a Whisper model once; `transcribe` turns 16 kHz mono audio into a Transcript."""
 
-    def __init__(self, model_dir: Path, threads: int, hotwords: str | None = None) -> None:
+    def __init__(self, model_dir: Path, threads: int) -> None:
         from faster_whisper import WhisperModel  # heavy import, only when a transcriber is made
         from faster_whisper.tokenizer import Tokenizer
 
         self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads)
         self._english_only = "en" in Path(model_dir).name or not self._model.model.is_multilingual
-        self._hotwords = hotwords
         self._english = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
                                   task="transcribe", language="en")
 
@@ -60,7 +64,7 @@ class Transcriber:
         frames = max(SHORTEST_WINDOW, features.shape[1] + TAIL_FRAMES)
         encoded = self._model.encode(np.pad(features, ((0, 0), (0, frames - features.shape[1]))))
         tokenizer = self._tokenizer_for(encoded)
-        prompt = self._model.get_prompt(tokenizer, [], without_timestamps=True, hotwords=self._hotwords)
+        prompt = self._model.get_prompt(tokenizer, [], without_timestamps=True)
         budget = 16 + int(6 * features.shape[1] / 100)  # tokens: far more than anyone says a second
         result = self._model.model.generate(
             encoded, [prompt], beam_size=1, max_length=len(prompt) + budget, return_scores=True,
@@ -88,7 +92,6 @@ class Transcriber:
             beam_size=1,
             without_timestamps=True,
             condition_on_previous_text=False,
-            hotwords=self._hotwords,
         )
         text = " ".join(s.text.strip() for s in segments).strip()  # consumes the lazy generator here
         return Transcript(text=text, language=info.language, audio_seconds=seconds)

@@ -11,7 +11,8 @@ Two stages, as for our own skills: a lexical relevance check between the request
 (name, description, parameter names) keeps the model from calling a tool that has nothing to do
 with the request (a small model calls something whenever it may); then the model writes the
 calls under a grammar built from the relevant tools' schemas, so every call names a given tool
-and its arguments have the schema's types.
+and its arguments have the schema's types; optional arguments the request never said are
+dropped (device.planner.grounding).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pydantic import BaseModel
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
+from device.planner.grounding import grounded
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -145,6 +147,8 @@ class ToolPlanner:
                   f"<|im_start|>user\n{request.strip()[:2000]}<|im_end|>\n<|im_start|>assistant\n")
         raw = self._model.complete(prompt, grammar, MAX_CALL_TOKENS)
         try:
-            return [ToolCall(**call) for call in json.loads(raw)]
+            calls = [ToolCall(**call) for call in json.loads(raw)]
         except (json.JSONDecodeError, TypeError):
             return []  # cut off by the token budget: no call rather than half of one
+        required = {t.name: t.args_schema()["required"] for t in relevant}
+        return [ToolCall(name=c.name, arguments=grounded(c.arguments, required[c.name], request)) for c in calls]

@@ -113,7 +113,8 @@ class Target(BaseModel):
     device_class: str | None = Field(None, description="Finer kind, e.g. blind, garage_door")
 
 
-def _norm(text: str) -> str:
+def spoken_name(text: str) -> str:
+    """A name as said, for comparing: lower case, no articles, possessives or punctuation."""
     return re.sub(r"\b(the|my|our|a)\b|'s\b|[^\w ]", " ", text.lower()).strip()
 
 
@@ -184,7 +185,7 @@ class Home:
         if self.unavailable:
             raise SkillError(self.unavailable)
         candidates = self._filter(target)
-        if target.name and _norm(target.name) not in ("all", "everything", ""):
+        if target.name and spoken_name(target.name) not in ("all", "everything", ""):
             try:
                 return [self._by_name(target.name, candidates, target)]
             except SkillError:
@@ -214,22 +215,22 @@ class Home:
     def _named_exactly(self, name: str) -> list[Entity]:
         """The one device with exactly this name: a name outweighs a kind or place that excludes
         it (a model may add "domain": "light" to a lamp that is a switch)."""
-        named = [e for e in self.entities if _norm(name) in (_norm(n) for n in e.all_names)]
+        named = [e for e in self.entities if spoken_name(name) in (spoken_name(n) for n in e.all_names)]
         return named if len(named) == 1 else []
 
     def _pick(self, name: str, options: list[Area] | list[Floor], what: str) -> Area | Floor:
-        best = process.extractOne(_norm(name), {o.id: _norm(o.name) for o in options},
+        best = process.extractOne(spoken_name(name), {o.id: spoken_name(o.name) for o in options},
                                   scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF)
         if best is None:
             raise SkillError(f"I don't know a {what} called {name}.")
         return next(o for o in options if o.id == best[2])
 
     def _by_name(self, name: str, candidates: list[Entity], target: Target) -> Entity:
-        scored = process.extract(_norm(name), {e.id: _norm(e.name) for e in candidates},
+        scored = process.extract(spoken_name(name), {e.id: spoken_name(e.name) for e in candidates},
                                  scorer=fuzz.token_set_ratio, score_cutoff=NAME_CUTOFF, limit=None)
         if not scored:
             return self._by_area_and_kind(name, target)
-        exact = [s for s in scored if s[0] == _norm(name)]
+        exact = [s for s in scored if s[0] == spoken_name(name)]
         top = exact or [s for s in scored if s[1] == scored[0][1]]
         if len(top) > 1:
             names = " or ".join(next(e.name for e in candidates if e.id == s[2]) for s in top[:3])
@@ -238,7 +239,7 @@ class Home:
 
     def _by_area_and_kind(self, name: str, target: Target) -> Entity:
         """'kitchen light' with no device of that name: the one light in the Kitchen, if unique."""
-        words = _norm(name).split()
+        words = spoken_name(name).split()
         kinds = [DOMAIN_WORDS[w] for w in words if w in DOMAIN_WORDS]
         rest = " ".join(w for w in words if w not in DOMAIN_WORDS)
         if kinds and rest and not target.area:

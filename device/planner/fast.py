@@ -20,6 +20,7 @@ from hassil.sample import sample_intents
 from pydantic import ValidationError
 
 from device.messages import ActionCall, Plan
+from device.planner.targets import canonical_target
 from skills.home import DOMAIN_WORDS, Entity, Home
 from skills.registry import SkillSet
 from skills.sdk import Example
@@ -97,6 +98,7 @@ class FastPlanner:
 
     def __init__(self, skills: SkillSet, home: Home) -> None:
         self._skills = skills
+        self._home = home
         self._intents = build_intents(skills)
         self._lists = slot_lists(home, taken=set(self._intents.slot_lists))
         named = [n for e in home.entities for n in e.all_names] + [n for a in home.data.areas for n in a.all_names]
@@ -132,7 +134,11 @@ class FastPlanner:
         command = self._skills[result.intent.name].risk != "read"  # "turn on the spaceship": surely a device
         if not command and not all(self._sounds_like_a_device(e.text) for e in _unmatched(result)):
             return None
-        return self._call(result)
+        call = self._call(result)
+        if call is None:
+            return None
+        fields = self._skills[call.name].params.model_fields
+        return call.model_copy(update={"args": canonical_target(call.args, fields, self._home)})
 
     def _sounds_like_a_device(self, name: str) -> bool:
         """"the garage heater" (a room's or device's word, or a kind of device) may be a device we

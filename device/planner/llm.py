@@ -10,18 +10,15 @@ import json
 import random
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
+from device.planner.grounding import grounded
+from device.planner.targets import TARGET_FIELDS, canonical_target
 from skills.home import Home
 from skills.registry import SkillSet
 
-# How closely an optional text argument must match the request (rapidfuzz partial token set ratio:
-# sharing a word, or nearly, is enough).
-GROUNDED = 80
 MAX_PLAN_TOKENS = 96  # a spoken answer is a sentence or two; a longer one is cut at a sentence end
 _SYSTEM = (
     "You are Hark, an offline voice assistant in a home. Turn the user's words into a JSON list of "
@@ -62,6 +59,7 @@ class LLMPlanner:
     def __init__(self, model: LanguageModel, skills: SkillSet, home: Home, fast: FastPlanner) -> None:
         self._skills = skills = offered(skills)
         self._model = model
+        self._home = home
         self._grammar = plan_grammar(skills)
         self._prefix = self._build_prefix(skills, home, fast)
 
@@ -93,7 +91,10 @@ class LLMPlanner:
         args = _load(raw, "}")
         if args is None:
             return Plan(calls=[_cut_off()], source="llm")
-        return Plan(calls=[ActionCall(name=name, args=_grounded(args, schema["required"], text))], source="llm")
+        args = grounded(args, schema["required"], text)
+        if any(field in schema["properties"] for field in TARGET_FIELDS):
+            args = canonical_target(args, schema["properties"], self._home)
+        return Plan(calls=[ActionCall(name=name, args=args)], source="llm")
 
     def choose(self, text: str, names: list[str]) -> Plan:
         """Calls of only these skills (the router's best guesses, and ways to decline)."""
@@ -121,14 +122,6 @@ def _turn(text: str) -> str:
 def _call_start(name: str) -> str:
     """How a call of `name` begins in the few-shot answers (json.dumps of [{"name", "args"}])."""
     return f'[{{"name": "{name}", "args": '
-
-
-def _grounded(args: dict, required: list[str], text: str) -> dict:
-    """The arguments, less optional words the request never said: a small model fills every
-    optional field it is offered ("play miles davis" got media_class "video")."""
-    said = text.lower()
-    return {k: v for k, v in args.items()
-            if k in required or not isinstance(v, str) or fuzz.partial_token_set_ratio(v.lower(), said) >= GROUNDED}
 
 
 def _cut_off() -> ActionCall:

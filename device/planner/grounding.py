@@ -1,0 +1,43 @@
+"""Arguments the request actually said. A small model fills every optional field it is offered
+("play miles davis" got media_class "video"; "continue the timer in the kitchen" got start_hours
+16; "how much tax on $999 in California" got city "Los Angeles"), so an optional value the
+request never said is dropped: the skill's default, or its question, takes its place.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rapidfuzz import fuzz
+from text_to_num import alpha2digit
+
+# How closely an optional text argument must match the request (rapidfuzz partial token set ratio:
+# sharing a word, or nearly, is enough).
+GROUNDED = 80
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Amounts said without a number: a value the model gives for these is its reading of them.
+_AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hour|day|week)|min|max|minimum|maximum|"
+                           r"full|lowest|highest)\b")
+
+
+def grounded(args: dict[str, Any], required: list[str], text: str) -> dict[str, Any]:
+    """The arguments, less the optional values the request never said."""
+    said = alpha2digit(text.lower(), "en")
+    said = re.sub(r"\bzero\b", "0", re.sub(r"\bone\b", "1", said))  # text2num leaves these alone
+    return {k: v for k, v in args.items() if k in required or _said(v, said)}
+
+
+def _said(value: Any, said: str) -> bool:
+    if isinstance(value, str) and _NUMBER.search(value):
+        # "2023-04-05" for "april 5th, 2023": a date, time or code is said when one of its numbers is
+        return bool(_numbers(value) & _numbers(said))
+    if isinstance(value, str):
+        return fuzz.partial_token_set_ratio(value.lower(), said) >= GROUNDED
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return True
+    # A number is said as itself (or as a percentage of it), or is an amount said in words.
+    return bool({value, round(value * 100, 6)} & _numbers(said)) or (value != 0 and _AMOUNT_WORDS.search(said) is not None)
+
+
+def _numbers(text: str) -> set[float]:
+    return {float(n) for n in _NUMBER.findall(text)}

@@ -1,0 +1,47 @@
+"""What the model writes is put in the home's words, and optional values it invented are dropped."""
+from device.planner.grounding import grounded
+from device.planner.targets import canonical_target
+
+TARGET = {"name", "area", "floor", "domain", "device_class"}
+
+
+def test_a_misheard_floor_and_a_kind_in_the_name_become_floor_and_domain(home):
+    # Whisper heard "upstairs lights" as "up stairs lights"; the model put it all in the name.
+    args = {"name": "all up stairs lights", "floor": "all"}
+    assert canonical_target(args, TARGET, home) == {"floor": "Upstairs", "domain": "light"}
+
+
+def test_areas_and_floors_are_named_as_the_home_names_them(home):
+    assert canonical_target({"area": "kitchen"}, TARGET, home) == {"area": "Kitchen"}
+    assert canonical_target({"area": "upstairs"}, TARGET, home) == {"floor": "Upstairs"}
+    assert canonical_target({"area": "lights"}, TARGET, home) == {"domain": "light"}
+    assert canonical_target({"area": "Living Room", "name": "Living Room"}, TARGET, home) == {"area": "Living Room"}
+
+
+def test_device_names_and_unknown_places_are_kept_as_said(home):
+    assert canonical_target({"name": "Kitchen Light"}, TARGET, home) == {"name": "Kitchen Light"}
+    assert canonical_target({"name": "jacuzzi"}, TARGET, home) == {"name": "jacuzzi"}
+    assert canonical_target({"area": "attic"}, TARGET, home) == {"area": "attic"}
+
+
+def test_only_the_skills_own_fields_are_written(home):
+    # A thermostat skill takes name, area and floor, not a domain; a list skill's name is a list's.
+    assert canonical_target({"name": "bathroom"}, {"name", "area", "floor"}, home) == {"area": "Bathroom"}
+    assert canonical_target({"name": "bathroom fans"}, {"name", "area", "floor"}, home) == {"name": "bathroom fans"}
+    assert canonical_target({"name": "kitchen", "item": "milk"}, {"name", "item"}, home) == \
+        {"name": "kitchen", "item": "milk"}
+
+
+def test_optional_values_the_request_never_said_are_dropped():
+    invented = {"start_hours": 16, "start_minutes": 14, "area": "kitchen", "media_class": "video"}
+    assert grounded(invented, [], "continue the timer in the kitchen") == {"area": "kitchen"}
+    assert grounded({"start_hours": 1, "start_minutes": 0}, [], "how long is left on my one hour timer") == \
+        {"start_hours": 1}
+    assert grounded({"minutes": 30}, [], "set a timer for half an hour") == {"minutes": 30}
+    assert grounded({"brightness": 100}, [], "set the lamp to max brightness") == {"brightness": 100}
+    assert grounded({"brightness": 40, "name": "x"}, ["name"], "dim the lights") == {"name": "x"}
+
+
+def test_a_date_is_said_when_one_of_its_numbers_is():
+    assert grounded({"date": "2023-04-05"}, [], "the forecast for Paris on April 5th, 2023") == {"date": "2023-04-05"}
+    assert grounded({"date": "2024-12-03 16:00"}, [], "find a cleaner rated 4 stars or more") == {}
