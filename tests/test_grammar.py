@@ -7,7 +7,6 @@ from llama_cpp import LlamaGrammar
 from pydantic import BaseModel, Field
 
 from device.planner.grammar import MAX_CALLS, args_schema, plan_grammar, plan_schema, schema_grammar
-from device.planner.llm import _grounded
 from skills.builtin.timers import TimerDuration
 from skills.registry import SkillSet
 
@@ -33,13 +32,6 @@ def test_grammar_compiles_in_llama_cpp(skills: SkillSet) -> None:
     text = plan_grammar(skills)
     assert LlamaGrammar.from_string(text, verbose=False) is not None
     assert '"\\"HassTurnOn\\""' in text and json.dumps("Unsupported") in text.replace('\\"', '"')
-
-
-def test_optional_words_the_request_never_said_are_dropped() -> None:
-    args = {"search_query": "miles davis", "media_class": "video", "area": "Living Room", "volume": 30}
-    kept = _grounded(args, ["search_query"], "put on some miles davis in the living room")
-    assert kept == {"search_query": "miles davis", "area": "Living Room", "volume": 30}
-    assert _grounded({"when": "monday at 10 am"}, [], "remind me about the plumber on monday at ten")
 
 
 def test_a_small_integer_range_is_written_out_so_the_model_stays_inside_it() -> None:

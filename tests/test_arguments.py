@@ -1,4 +1,5 @@
-"""What the model writes is put in the home's words, and optional values it invented are dropped."""
+"""What the model writes is put in the home's words, and optional values it invented are dropped
+(device.planner.targets, device.planner.grounding)."""
 from device.planner.grounding import grounded
 from device.planner.targets import canonical_target
 
@@ -30,6 +31,13 @@ def test_only_the_skills_own_fields_are_written(home):
     assert canonical_target({"name": "bathroom fans"}, {"name", "area", "floor"}, home) == {"name": "bathroom fans"}
     assert canonical_target({"name": "kitchen", "item": "milk"}, {"name", "item"}, home) == \
         {"name": "kitchen", "item": "milk"}
+
+
+def test_optional_words_the_request_never_said_are_dropped() -> None:
+    args = {"search_query": "miles davis", "media_class": "video", "area": "Living Room", "volume": 30}
+    kept = grounded(args, ["search_query"], "put on some miles davis in the living room")
+    assert kept == {"search_query": "miles davis", "area": "Living Room"}
+    assert grounded({"when": "monday at 10 am"}, [], "remind me about the plumber on monday at ten")
 
 
 def test_optional_values_the_request_never_said_are_dropped():
