@@ -40,6 +40,8 @@ class Plan(BaseModel):
     """fast = template match (or a saved routine), llm = the constrained language model."""
     routine: int | None = None
     """The saved routine whose steps these are, when the words were its phrase."""
+    understood: str | None = None
+    """The transcript as the templates read it, when misheard words were mended ("twitch off" → "switch off")."""
 
 
 class ActionResult(BaseModel):

@@ -121,6 +121,7 @@ class Pipeline:
     def warm(self, llm: bool = False) -> None:
         """Load the models and the home now, so the first turn doesn't wait for them."""
         _loaded = self.transcriber, self.speaker, self.planner, self.executor  # each loads on first touch
+        self.fast_planner.warm()
         if llm:
             self.planner.load_llm()
 
@@ -208,6 +209,8 @@ class Pipeline:
         turn.source = plan.source
         if plan.routine is not None:
             turn.notes.append(f"Ran the steps of saved routine {plan.routine}.")
+        if plan.understood is not None:
+            turn.notes.append(f'Read "{turn.transcript}" as "{plan.understood}".')
         self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
         with _timed(turn.timings_ms, "act"):
             results = self.executor.run(plan.calls, confirmed=confirmed, dry_run=self.dry_run)

@@ -1,7 +1,7 @@
-"""The planner: saved routines and teach mode first, then templates (fast, exact), then the
-learned router, with the grammar-constrained LLM filling the arguments of the skill it chose.
-The LLM never picks a side effect on its own: when the router is unsure of a skill that changes
-something, the model may only answer or decline."""
+"""The planner: saved routines and teach mode first, then templates (fast, exact; then with one
+or two misheard words mended by sound), then the learned router, with the grammar-constrained LLM
+filling the arguments of the skill it chose. The LLM never picks a side effect on its own: when
+the router is unsure of a skill that changes something, the model may only answer or decline."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -56,8 +56,8 @@ class Planner:
         if (routine := find(self._routines(), text)) is not None:
             return routine_plan(routine)
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
-        return taught or self._fast.plan(text, context, loose=False) or self._loose_match(text, context) \
-            or self._plan_by_llm(text)
+        return taught or self._fast.plan(text, context, loose=False) or self._fast.mended(text, context) \
+            or self._loose_match(text, context) or self._plan_by_llm(text)
 
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
         """A template match that took free text or an unknown device name, unless the router is

@@ -1,0 +1,66 @@
+"""Misheard words mended by sound: a reading is kept only when it matches a template exactly."""
+from __future__ import annotations
+
+import pytest
+from hassil import Intents
+
+from device.pipeline import Pipeline
+from device.planner.fast import FastPlanner
+from device.planner.misheard import Mender, coarse, phonemes
+from skills.home import Home
+from skills.registry import SkillSet
+from skills.store import Store
+
+
+@pytest.fixture(scope="module")
+def fast(skills: SkillSet, tmp_path_factory: pytest.TempPathFactory) -> FastPlanner:
+    store = Store(tmp_path_factory.mktemp("misheard") / "state.sqlite3")
+    return FastPlanner(skills, Home.load(None, store))
+
+
+@pytest.mark.parametrize("heard, meant, name, args", [
+    ("Twitch off the kitchen light.", "switch off the kitchen light", "HassTurnOff", {"name": "Kitchen Light"}),
+    ("which whites are on upstairs", "which lights are on upstairs", "HassGetState",
+     {"domain": "light", "state": "on", "floor": "Upstairs"}),
+    ("turn off the office white", "turn off the office light", "HassTurnOff", {"name": "Office Light"}),
+    ("is the front door unlock", "is the front door unlocked", "HassGetState",
+     {"name": "Front Door", "state": "unlocked", "domain": "lock"}),
+])
+def test_a_misheard_word_is_mended_to_the_template_word_that_sounds_alike(
+        fast: FastPlanner, heard: str, meant: str, name: str, args: dict) -> None:
+    assert fast.plan(heard, loose=False) is None  # as heard, no template has it
+    plan = fast.mended(heard)
+    assert plan is not None and plan.understood == meant
+    assert [(c.name, {k: v for k, v in c.args.items() if k in args}) for c in plan.calls] == [(name, args)]
+
+
+@pytest.mark.parametrize("text", [
+    "order me a pizza", "email my boss", "what's the weather like in paris",
+    "indie",  # one word is never "mended" into another command ("undo")
+    "please start the coffee",  # "coffee" is not a misheard "TV", however coarse the sounds
+    "tell me a joke about a lighthouse keeper and his cat on a stormy night",  # too long to be a word away
+])
+def test_requests_that_sound_like_no_command_are_not_mended(fast: FastPlanner, text: str) -> None:
+    assert fast.mended(text) is None
+
+
+def test_sounds_alike_are_a_coarse_sound_apart() -> None:
+    white, light, twitch, switch, our, are = (coarse(p) for p in phonemes(["white", "light", "twitch", "switch", "our", "are"]))
+    assert (white, twitch, our) != (light, switch, are)
+    assert white[1:] == light[1:] and twitch[1:] == switch[1:] and our == are
+
+
+def test_words_a_template_glues_together_are_words_of_it() -> None:
+    """"light[s]" says "lights": a misheard "whites" is mended to it, with the intent that has it."""
+    intents = Intents.from_dict({"language": "en", "intents": {
+        "LightsOn": {"data": [{"sentences": ["turn on the light[s] (now|please)"]}]},
+        "FanOn": {"data": [{"sentences": ["turn on the fan"]}]}}})
+    readings = [(text, list(found.intents)) for text, found in Mender(intents, {}).readings("turn on the whites now")]
+    assert readings[0] == ("turn on the lights now", ["LightsOn"])
+
+
+def test_a_mended_turn_says_how_it_was_read(pipeline: Pipeline) -> None:
+    turn = pipeline.say("twitch on the garage light")
+    assert turn.source == "fast"
+    assert [(a.name, a.args, a.status) for a in turn.actions] == [("HassTurnOn", {"name": "Garage Light"}, "done")]
+    assert 'Read "twitch on the garage light" as "switch on the garage light".' in turn.notes
