@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -96,22 +97,24 @@ class LanguageModel:
         self._feed(tokens)
         vocab = self._llama._model.vocab
         grammar = api.llama_sampler_init_grammar(vocab, grammar_text.encode(), b"root")
-        written: list[int] = []
+        written = _Written(self._llama)
         try:
             for _ in range(max_tokens):
                 logits = np.ctypeslib.as_array(api.llama_get_logits_ith(self._llama._ctx.ctx, -1),
                                                shape=(self._llama.n_vocab(),))
                 token = int(logits.argmax())
-                if not _admits(grammar, token, float(logits[token])):
+                if token in written.repeats() and _admits(grammar, self._quote, 0.0):
+                    token = self._quote  # a loop: the string is done
+                elif not _admits(grammar, token, float(logits[token])):
                     token = self._best_admitted(grammar, logits)
                 if api.llama_vocab_is_eog(vocab, token):
                     break
                 api.llama_sampler_accept(grammar, token)
-                written.append(token)
+                written.add(token)
                 self._llama.eval([token])
         finally:
             api.llama_sampler_free(grammar)
-        return self._llama.detokenize(written).decode(errors="replace")
+        return written.text()
 
     def _feed(self, tokens: list[int]) -> None:
         """Evaluate the prompt, reusing the evaluated tokens it starts with (at least the last
@@ -131,6 +134,10 @@ class LanguageModel:
 
         return LlamaTokenDataArray(n_vocab=self._llama.n_vocab())
 
+    @functools.cached_property
+    def _quote(self) -> int:
+        return self._llama.tokenize(b'"', add_bos=False, special=False)[0]
+
     def _best_admitted(self, grammar, logits: np.ndarray) -> int:
         from llama_cpp import llama_cpp as api
 
@@ -138,6 +145,44 @@ class LanguageModel:
         candidates.copy_logits(logits)
         api.llama_sampler_apply(grammar, ctypes.byref(candidates.candidates))
         return int(candidates.candidates_data.logit.argmax())
+
+
+class _Written:
+    """The tokens written so far, and which of them are inside the JSON string being written.
+
+    Greedy decoding of a small model falls into loops inside a string ("2 pm tomorrow at two pm
+    tomorrow at two pm ...") until the token budget cuts the JSON off. A token that would repeat
+    a run of REPEAT tokens already in the same string ends the string instead."""
+
+    REPEAT = 3
+
+    def __init__(self, llama) -> None:
+        self._llama = llama
+        self._tokens: list[int] = []
+        self._quotes = 0
+        self._string_start: int | None = None
+
+    def add(self, token: int) -> None:
+        piece = self._llama.detokenize([token]).decode(errors="replace")
+        self._tokens.append(token)
+        quotes = len(re.findall(r'(?<!\\)"', piece))
+        if quotes:
+            self._quotes += quotes
+            self._string_start = len(self._tokens) if self._quotes % 2 else None
+
+    def repeats(self) -> set[int]:
+        """Tokens that would repeat a run of REPEAT tokens earlier in the current string."""
+        if self._string_start is None:
+            return set()
+        string = self._tokens[self._string_start:]
+        size = self.REPEAT - 1
+        if len(string) <= size:
+            return set()
+        lead = string[-size:]
+        return {string[i + size] for i in range(len(string) - size) if string[i:i + size] == lead}
+
+    def text(self) -> str:
+        return self._llama.detokenize(self._tokens).decode(errors="replace")
 
 
 def _admits(grammar, token: int, logit: float) -> bool:

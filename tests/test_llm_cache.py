@@ -53,3 +53,12 @@ def test_output_keeps_to_the_grammar_even_against_the_models_wish() -> None:
 def test_a_prompt_longer_than_the_context_is_one_clear_error() -> None:
     with pytest.raises(HarkError, match="too long"):
         _model().complete(PREFIX * 20, GRAMMAR, 12)
+
+
+def test_a_loop_inside_a_string_ends_the_string() -> None:
+    """Greedy decoding of a small model repeats itself inside a string until the token budget
+    cuts the JSON off; a repeat of three tokens closes the string instead."""
+    grammar = 'root ::= "{\\"words\\": \\"" [^"]* "\\"}"'
+    prompt = "<|im_start|>user\nWrite 'ha' thirty times.<|im_end|>\n<|im_start|>assistant\n"
+    words = json.loads(_model().complete(prompt, grammar, 60))["words"]
+    assert 0 < len(words) < 40

@@ -22,8 +22,7 @@ _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hou
 
 def grounded(args: dict[str, Any], required: list[str], text: str) -> dict[str, Any]:
     """The arguments, less the optional values the request never said."""
-    said = alpha2digit(text.lower(), "en")
-    said = re.sub(r"\bzero\b", "0", re.sub(r"\bone\b", "1", said))  # text2num leaves these alone
+    said = alpha2digit(text.lower(), "en", threshold=0)  # every number, "two pm" too
     return {k: v for k, v in args.items() if k in required or _said(v, said)}
 
 
