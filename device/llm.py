@@ -152,19 +152,22 @@ class _Written:
 
     Greedy decoding of a small model falls into loops inside a string ("2 pm tomorrow at two pm
     tomorrow at two pm ...") until the token budget cuts the JSON off. A token that would repeat
-    a run of REPEAT tokens already in the same string ends the string instead."""
+    a run of REPEAT tokens already in the same string ends the string instead. Only runs with a
+    word in them count: digits and punctuation repeat in any date or number ("2023-03-03")."""
 
     REPEAT = 3
 
     def __init__(self, llama) -> None:
         self._llama = llama
         self._tokens: list[int] = []
+        self._wordy: list[bool] = []  # whether each token has a letter in it
         self._quotes = 0
         self._string_start: int | None = None
 
     def add(self, token: int) -> None:
         piece = self._llama.detokenize([token]).decode(errors="replace")
         self._tokens.append(token)
+        self._wordy.append(any(c.isalpha() for c in piece))
         quotes = len(re.findall(r'(?<!\\)"', piece))
         if quotes:
             self._quotes += quotes
@@ -174,12 +177,13 @@ class _Written:
         """Tokens that would repeat a run of REPEAT tokens earlier in the current string."""
         if self._string_start is None:
             return set()
-        string = self._tokens[self._string_start:]
-        size = self.REPEAT - 1
+        start, size = self._string_start, self.REPEAT - 1
+        string, wordy = self._tokens[start:], self._wordy[start:]
         if len(string) <= size:
             return set()
         lead = string[-size:]
-        return {string[i + size] for i in range(len(string) - size) if string[i:i + size] == lead}
+        return {string[i + size] for i in range(len(string) - size)
+                if string[i:i + size] == lead and any(wordy[i:i + size + 1])}
 
     def text(self) -> str:
         return self._llama.detokenize(self._tokens).decode(errors="replace")

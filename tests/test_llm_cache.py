@@ -62,3 +62,14 @@ def test_a_loop_inside_a_string_ends_the_string() -> None:
     prompt = "<|im_start|>user\nWrite 'ha' thirty times.<|im_end|>\n<|im_start|>assistant\n"
     words = json.loads(_model().complete(prompt, grammar, 60))["words"]
     assert 0 < len(words) < 40
+
+
+def test_repeated_digits_of_a_date_are_not_a_loop() -> None:
+    from device.llm import _Written
+
+    llama = _model()._llama
+    for text, loops in (('{"date": "2023-03-0', False), ('{"when": "2 pm tomorrow at two pm tomorrow at', True)):
+        written = _Written(llama)
+        for token in llama.tokenize(text.encode(), add_bos=False, special=False):
+            written.add(token)
+        assert bool(written.repeats()) is loops, text
