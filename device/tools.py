@@ -11,8 +11,9 @@ Two stages, as for our own skills: a lexical relevance check between the request
 (name, description, parameter names) keeps the model from calling a tool that has nothing to do
 with the request (a small model calls something whenever it may); then the model writes the
 calls under a grammar built from the relevant tools' schemas, so every call names a given tool
-and its arguments have the schema's types; optional arguments the request never said are
-dropped (device.planner.grounding).
+and its arguments have the schema's types. A call whose required text the request never said
+("buy tickets" with no destination) is not made: the model invented it. Optional arguments the
+request never said are dropped (device.planner.grounding).
 """
 from __future__ import annotations
 
@@ -25,13 +26,14 @@ from pydantic import BaseModel
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
-from device.planner.grounding import grounded
+from device.planner.grounding import grounded, said_in
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
 # Share of the request's content words that must appear in a tool's own words for the tool to
-# count as relevant (a word matches on its first five letters: "booking" ~ "book").
-RELEVANCE = 0.2
+# be offered to the model (a word matches on its first five letters: "booking" ~ "book"). Low:
+# a request that fits no tool is mostly caught by its calls' required values, which it never said.
+RELEVANCE = 0.1
 _STOP = set("""a an the and or of to in on at for with by from into about as is are was were be been am do does did
 can could would should will shall may might must please i me my we our you your it its this that these those there
 here what which who whom whose when where why how all any some no not just also than then so very too get give tell
@@ -106,6 +108,14 @@ def relevance(request: str, tool: Tool) -> float:
     return len(asked & tool.words()) / len(asked) if asked else 0.0
 
 
+def _required_text_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> bool:
+    """Whether every required free-text value of a call is something the request says (a value
+    from an enum may be the model's reading of the request, "greens" as SALAD)."""
+    return all(said_in(arguments[name], request) for name in schema["required"]
+               if schema["properties"][name].get("type") == "string" and "enum" not in schema["properties"][name]
+               and isinstance(arguments.get(name), str))
+
+
 def _call_schema(tool: Tool) -> dict[str, Any]:
     return {"type": "object", "properties": {"name": {"const": tool.name}, "arguments": tool.args_schema()},
             "required": ["name", "arguments"], "additionalProperties": False}
@@ -150,5 +160,8 @@ class ToolPlanner:
             calls = [ToolCall(**call) for call in json.loads(raw)]
         except (json.JSONDecodeError, TypeError):
             return []  # cut off by the token budget: no call rather than half of one
-        required = {t.name: t.args_schema()["required"] for t in relevant}
-        return [ToolCall(name=c.name, arguments=grounded(c.arguments, required[c.name], request)) for c in calls]
+        schemas = {t.name: t.args_schema() for t in relevant}
+        if not all(_required_text_said(c.arguments, schemas[c.name], request) for c in calls):
+            return []  # "I'd like to buy tickets" gives no destination: the model made one up
+        return [ToolCall(name=c.name, arguments=grounded(c.arguments, schemas[c.name]["required"], request))
+                for c in calls]

@@ -44,6 +44,13 @@ def test_no_call_when_no_tool_fits(planner: ToolPlanner) -> None:
     assert planner.plan("", [WEATHER]) == []
 
 
+def test_no_call_when_the_request_lacks_a_required_value(planner: ToolPlanner) -> None:
+    """The tool fits, but the request never names a restaurant: a call would carry an invented one."""
+    assert planner.plan("I'd like to book a table for two people tonight", [BOOKING]) == []
+    calls = planner.plan("Book a table for 4 people at Chez Panisse", [BOOKING])
+    assert [c.name for c in calls] == ["book_table"] and "panisse" in calls[0].arguments["restaurant"].lower()
+
+
 def test_bfcl_rules() -> None:
     row = ToolRow(id="x", request="", tools=[WEATHER],
                   answer=[{"get_current_weather": {"city": ["Paris, France", "Paris"], "unit": ["", "celsius"]}}])

@@ -22,8 +22,17 @@ _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hou
 
 def grounded(args: dict[str, Any], required: list[str], text: str) -> dict[str, Any]:
     """The arguments, less the optional values the request never said."""
-    said = alpha2digit(text.lower(), "en", threshold=0)  # every number, "two pm" too
+    said = _spoken(text)
     return {k: v for k, v in args.items() if k in required or _said(v, said)}
+
+
+def said_in(value: Any, text: str) -> bool:
+    """Whether the request says this value (a word of it, nearly, or one of its numbers)."""
+    return _said(value, _spoken(text))
+
+
+def _spoken(text: str) -> str:
+    return alpha2digit(text.lower(), "en", threshold=0)  # every number, "two pm" too
 
 
 def _said(value: Any, said: str) -> bool:
