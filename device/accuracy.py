@@ -97,6 +97,9 @@ def write_report(path: Path, results: dict[str, Any], sample: int, machine: str,
              "Regenerate with `hark accuracy --models ID ... --sample N --tool-sample M` "
              "(see `hark accuracy --help`).", "",
              "| set | what counts | " + " | ".join(results) + " |", "|---|---|" + "---|" * len(results)]
+    notes = ["", "Spoken rows are said by our TTS (its voice's noise, speed and the added noise seeded: "
+             "the same audio every run) and heard by the STT. Planning time is the planner's on a started "
+             "device: the LLM's loading and prompt prefix are not counted in the row that needed them."]
     measures = [("HA intent tests", "ha_intents", "correct", "intent and slots exact"),
                 ("HA intent tests, spoken", "ha_intents_spoken", "correct", "same, through our TTS and STT"),
                 ("SLURP act rows", "slurp", ("by_group", "act", "correct"), "first action right"),
@@ -108,7 +111,7 @@ def write_report(path: Path, results: dict[str, Any], sample: int, machine: str,
     for label, set_name, key, meaning in measures:
         cells = [_percent(_dig(results[m].get(set_name, {}), key)) for m in results]
         lines.append(f"| {label} | {meaning} | " + " | ".join(cells) + " |")
-    lines += ["", "Planning time per command (ms, p50):", "", "| set | path | " + " | ".join(results) + " |",
+    lines += [*notes, "", "Planning time per command (ms, p50):", "", "| set | path | " + " | ".join(results) + " |",
               "|---|---|" + "---|" * len(results)]
     for set_name in PLANNER_SETS:
         for source in ("fast", "llm"):

@@ -10,8 +10,15 @@ from device.audio import AudioChunk
 class Speaker:
     """Loads a piper voice once; `synthesize` yields one chunk per sentence."""
 
-    def __init__(self, voice_dir: Path) -> None:
+    def __init__(self, voice_dir: Path, seed: int | None = None) -> None:
+        """`seed`: piper's sampled noise (onnxruntime draws it, seeded as the voice loads) follows
+        it, so the same texts in the same order sound the same in every run."""
         from piper import PiperVoice  # heavy import, only when a voice is made
+
+        if seed is not None:
+            import onnxruntime
+
+            onnxruntime.set_seed(seed)
 
         onnx = voice_dir if voice_dir.suffix == ".onnx" else voice_dir / "voice.onnx"
         self._voice = PiperVoice.load(onnx, config_path=f"{onnx}.json")

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from device.errors import HarkError
-from device.evaluate import EvalRow, Prediction, read_rows, score, score_row
+from device.evaluate import EvalRow, Prediction, read_rows, score, score_row, spoken_version
+from device.pipeline import Pipeline
+from device.tts import Speaker
 from skills.registry import SkillSet
 
 
@@ -79,3 +82,15 @@ def test_eval_command_end_to_end(tmp_path: Path) -> None:
     preds = [json.loads(line) for line in out.read_text().splitlines()]
     assert [p["actions"][0]["name"] for p in preds] == ["HassTurnOff", "HassGetCurrentTime"]
     assert preds[1]["reply"].startswith("It's ") and set(preds[0]) >= {"id", "transcript", "source", "ms"}
+
+
+def test_a_spoken_set_sounds_the_same_in_every_run(pipeline: Pipeline) -> None:
+    """Piper samples noise as it speaks; seeded, a run hears what the last one heard."""
+    voice = pipeline.models.path(pipeline.settings.tts_model, "tts")
+
+    def said(seed: int):
+        return spoken_version(Speaker(voice, seed), "turn off the bedroom lamp", random.Random(0)).samples
+
+    first, again, other = said(3), said(3), said(4)
+    assert (first == again).all()
+    assert len(first) != len(other) or not (first == other).all()

@@ -78,3 +78,15 @@ def test_a_loose_template_match_gives_way_when_the_router_is_sure(pipeline: Pipe
 def test_an_exact_template_match_needs_no_router(pipeline: Pipeline) -> None:
     plan = pipeline.planner.plan("turn off the kitchen light")
     assert (plan.source, plan.calls[0].name, plan.calls[0].args) == ("fast", "HassTurnOff", {"name": "Kitchen Light"})
+
+
+def test_a_call_naming_no_place_acts_in_the_devices_own_area(pipeline: Pipeline) -> None:
+    """No template says "kill the lights", so the model fills it; said on the kitchen's device it
+    means the kitchen's lights (as the templates read it), not every light in the house."""
+    plan = pipeline.planner.plan("kill the lights", {"area": "Kitchen"})
+    [call] = plan.calls
+    assert (plan.source, call.name, call.args.get("area")) == ("llm", "HassTurnOff", "Kitchen")
+    [named] = pipeline.planner.plan("kill the lights in the bedroom", {"area": "Kitchen"}).calls
+    assert named.args.get("area") == "Bedroom"
+    [anywhere] = pipeline.planner.plan("kill the lights").calls
+    assert "area" not in anywhere.args

@@ -24,6 +24,7 @@ OVERRULE_MARGIN = 0.3
 # A compound request is split only where the router is this sure of every part.
 PART_MARGIN = 0.4
 DECLINE = ["Answer", "Unsupported"]
+PLACES = ("name", "area", "floor")  # the arguments that say which device or room a call means
 
 
 def routine_plan(routine: Routine) -> Plan:
@@ -57,7 +58,19 @@ class Planner:
             return routine_plan(routine)
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
         return taught or self._fast.plan(text, context, loose=False) or self._fast.mended(text, context) \
-            or self._loose_match(text, context) or self._plan_by_llm(text)
+            or self._loose_match(text, context) or self._in_own_area(self._plan_by_llm(text), context)
+
+    def _in_own_area(self, plan: Plan, context: dict[str, Any] | None) -> Plan:
+        """The device's own area for a call that names no device or place, where the skill's
+        templates take it so ("kill the lights" said in the kitchen is the kitchen's lights, not
+        every light in the house)."""
+        area = (context or {}).get("area")
+        if not area:
+            return plan
+        calls = [call.model_copy(update={"args": {**call.args, "area": area}})
+                 if call.name in self._fast.area_from_context and not any(call.args.get(k) for k in PLACES) else call
+                 for call in plan.calls]
+        return plan.model_copy(update={"calls": calls})
 
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
         """A template match that took free text or an unknown device name, unless the router is

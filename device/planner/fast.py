@@ -10,6 +10,7 @@ call, so the skill can say which name it didn't know.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from itertools import islice
 from typing import Any
 
@@ -123,6 +124,13 @@ class FastPlanner:
         call = self._unknown_name(text, context) if loose else None
         return Plan(calls=[call], source="fast") if call else None
 
+    @cached_property
+    def area_from_context(self) -> set[str]:
+        """The skills whose templates take the device's own area when no place is said (HA's
+        `requires_context: area: slot: true`: "turn the lights off" said in the kitchen)."""
+        return {name for name, intent in self._intents.intents.items()
+                if any(_context_slot(data.requires_context.get("area")) for data in intent.data)}
+
     def warm(self) -> None:
         """Build the mender now rather than on the first transcript that needs it (~0.3 s)."""
         if self._mender is None:
@@ -191,6 +199,10 @@ DEVICE_WORDS = set(DOMAIN_WORDS) | {
     "sprinkler", "valve", "camera", "doorbell", "printer", "humidifier", "dehumidifier", "purifier"}
 _MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
 MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed, not device names
+
+
+def _context_slot(required: Any) -> bool:
+    return isinstance(required, dict) and bool(required.get("slot"))
 
 
 def _unmatched(result: RecognizeResult) -> list:
