@@ -10,6 +10,7 @@ from typing import Any
 from device.messages import ActionCall, Plan
 from device.planner.fast import SPLIT, FastPlanner
 from device.planner.router import Route, Router
+from device.planner.targets import TARGET_FIELDS
 from device.planner.teach import teach
 from skills.builtin.routines import find
 from skills.registry import SkillSet
@@ -24,7 +25,6 @@ OVERRULE_MARGIN = 0.3
 # A compound request is split only where the router is this sure of every part.
 PART_MARGIN = 0.4
 DECLINE = ["Answer", "Unsupported"]
-PLACES = ("name", "area", "floor")  # the arguments that say which device or room a call means
 
 
 def routine_plan(routine: Routine) -> Plan:
@@ -67,9 +67,10 @@ class Planner:
         area = (context or {}).get("area")
         if not area:
             return plan
-        calls = [call.model_copy(update={"args": {**call.args, "area": area}})
-                 if call.name in self._fast.area_from_context and not any(call.args.get(k) for k in PLACES) else call
-                 for call in plan.calls]
+        placeless = [c.name in self._fast.area_from_context and not any(c.args.get(k) for k in TARGET_FIELDS)
+                     for c in plan.calls]
+        calls = [c.model_copy(update={"args": {**c.args, "area": area}}) if here else c
+                 for c, here in zip(plan.calls, placeless)]
         return plan.model_copy(update={"calls": calls})
 
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
