@@ -8,7 +8,7 @@ import pytest
 
 from device.pipeline import Pipeline
 from device.planner.fast import build_intents
-from device.planner.router import Router, load_router, training_sentences
+from device.planner.router import FILLERS, Router, home_fillers, load_router, training_sentences
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,15 @@ def test_it_is_trained_from_every_skills_templates_and_phrasings(pipeline: Pipel
     labels = {label for _, label in pairs}
     assert {"Answer", "Unsupported", "HassTurnOn", "CalendarAdd"} <= labels
     assert all("{" not in text for text, _ in pairs)  # every slot filled
+
+
+def test_free_text_is_never_filled_with_a_word_of_the_homes_devices(pipeline: Pipeline) -> None:
+    fillers = home_fillers(pipeline.home)  # the default home has a Coffee Maker
+    assert "coffee" in FILLERS and "coffee" not in fillers
+    assert "jazz" in fillers
+    pairs = training_sentences(build_intents(pipeline.skills, phrasings=True), pipeline.home)
+    assert not any("coffee" in text for text, skill in pairs if skill in ("Unsupported", "Answer"))
+    assert pipeline.router.route("brew me a coffee").best == "HassTurnOn"
 
 
 def test_it_is_kept_and_a_damaged_copy_is_retrained(pipeline: Pipeline, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from hassil import Intents
@@ -24,8 +25,10 @@ from pydantic import BaseModel
 from device.planner.fast import fits, slot_lists
 from skills.home import Home
 
-SENTENCES_PER_TEMPLATE = 12
-MAX_PER_SKILL = 1000
+# Sentences drawn per template, and at most per skill: more sentences, a steadier router (on the
+# SLURP dev set 12/1000 gave 79% right skills and 4000 gave 81%, 8000 no more; fitting takes ~8 s).
+SENTENCES_PER_TEMPLATE = 48
+MAX_PER_SKILL = 4000
 # Free-text slots are filled from one shared pool, so no skill's label hangs on its filler words.
 FILLERS = ["jazz", "the news", "milk", "my mother", "paris", "a dentist appointment", "bananas",
            "the beatles", "tomorrow", "dinner with sam", "pizza", "the garden", "work", "chess",
@@ -62,32 +65,51 @@ class Route(BaseModel):
         return self.scores[0] - self.scores[1] if len(self.scores) > 1 else self.scores[0]
 
 
-def _choose(expression: Expression, lists: dict[str, SlotList], rules: dict, rng: random.Random) -> str:
+class _Draw(NamedTuple):
+    """What a sentence is drawn from: the slot lists, the expansion rules, free-text fillers, dice."""
+
+    lists: dict[str, SlotList]
+    rules: dict
+    fillers: list[str]
+    rng: random.Random
+
+
+def _choose(expression: Expression, draw: _Draw) -> str:
     """One sentence an expression can produce, each alternative and list value chosen at random."""
     if isinstance(expression, TextChunk):
         return expression.original_text
     if isinstance(expression, Alternative):
-        return _choose(rng.choice(expression.items), lists, rules, rng)
+        return _choose(draw.rng.choice(expression.items), draw)
     if isinstance(expression, Permutation):
         items = list(expression.items)
-        rng.shuffle(items)
-        return " ".join(_choose(item, lists, rules, rng) for item in items)
+        draw.rng.shuffle(items)
+        return " ".join(_choose(item, draw) for item in items)
     if isinstance(expression, Group):
-        return "".join(_choose(item, lists, rules, rng) for item in expression.items)
+        return "".join(_choose(item, draw) for item in expression.items)
     if isinstance(expression, RuleReference):
-        return _choose(rules[expression.rule_name].expression, lists, rules, rng)
+        return _choose(draw.rules[expression.rule_name].expression, draw)
     if isinstance(expression, ListReference):
-        return _list_value(expression.list_name, lists.get(expression.list_name), lists, rules, rng)
+        return _list_value(expression.list_name, draw)
     raise TypeError(f"unexpected template part {expression!r}")
 
 
-def _list_value(name: str, slot_list: SlotList | None, lists: dict, rules: dict, rng: random.Random) -> str:
+def _list_value(name: str, draw: _Draw) -> str:
+    slot_list, rng = draw.lists.get(name), draw.rng
     if isinstance(slot_list, TextSlotList) and slot_list.values:
-        return _choose(rng.choice(slot_list.values).text_in, lists, rules, rng)
+        return _choose(rng.choice(slot_list.values).text_in, draw)
     if isinstance(slot_list, RangeSlotList):
         number = rng.randrange(slot_list.start, slot_list.stop + 1)
         return rng.choice([str(number), rng.choice(_NUMBER_WORDS)])
-    return rng.choice(TIME_FILLERS if name in TIME_SLOTS else FILLERS)
+    return rng.choice(TIME_FILLERS if name in TIME_SLOTS else draw.fillers)
+
+
+def home_fillers(home: Home) -> list[str]:
+    """The free-text fillers that share no word with this home's devices, areas or floors: a
+    filler "coffee" in every skill's free text would teach the router that "make coffee" is a
+    note or a search, not the Coffee Machine."""
+    taken = {w for name in [e.name for e in home.entities] + home.area_names() + home.floor_names()
+             for w in _normal(name).split()}
+    return [f for f in FILLERS if not taken & set(f.split())]
 
 
 def _fitting(lists: dict[str, SlotList], requires: dict) -> dict[str, SlotList]:
@@ -98,17 +120,17 @@ def _fitting(lists: dict[str, SlotList], requires: dict) -> dict[str, SlotList]:
 
 def training_sentences(intents: Intents, home: Home, seed: int = 0) -> Iterator[tuple[str, str]]:
     """(sentence, skill) pairs drawn at random from every template, a few per template."""
-    rng, base = random.Random(seed), {**intents.slot_lists, **slot_lists(home)}
+    rng, base, fillers = random.Random(seed), {**intents.slot_lists, **slot_lists(home)}, home_fillers(home)
     for name, intent in intents.intents.items():
         # Each template gets its share, so a skill's own phrasings weigh as much as any of the
         # hundreds of Home Assistant sentences the same skill may carry.
         share = min(SENTENCES_PER_TEMPLATE, max(3, MAX_PER_SKILL // sum(len(d.sentences) for d in intent.data)))
         drawn: set[str] = set()
         for data in intent.data:
-            lists, rules = _fitting(base, data.requires_context), {**intents.expansion_rules, **data.expansion_rules}
+            draw = _Draw(_fitting(base, data.requires_context), {**intents.expansion_rules, **data.expansion_rules},
+                         fillers, rng)
             for sentence in data.sentences:
-                drawn.update(_normal(_lead_in(rng) + _choose(sentence.expression, lists, rules, rng))
-                             for _ in range(share))
+                drawn.update(_normal(_lead_in(rng) + _choose(sentence.expression, draw)) for _ in range(share))
         for text in sorted(drawn):
             yield text, name
 
@@ -132,7 +154,7 @@ class Router:
         texts, labels = zip(*pairs)
         features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
                               TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True))
-        self._model = make_pipeline(features, LinearSVC(C=0.5, class_weight="balanced"))
+        self._model = make_pipeline(features, LinearSVC(C=0.5, class_weight="balanced", dual=True))
         self._model.fit(texts, labels)
 
     def route(self, text: str, keep: int | None = 4) -> Route:
