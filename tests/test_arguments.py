@@ -1,6 +1,6 @@
 """What the model writes is put in the home's words, and optional values it invented are dropped
 (device.planner.targets, device.planner.grounding)."""
-from device.planner.grounding import grounded
+from device.planner.grounding import grounded, without_restated
 from device.planner.targets import canonical_target
 
 TARGET = {"name", "area", "floor", "domain", "device_class"}
@@ -23,6 +23,14 @@ def test_device_names_and_unknown_places_are_kept_as_said(home):
     assert canonical_target({"name": "Kitchen Light"}, TARGET, home) == {"name": "Kitchen Light"}
     assert canonical_target({"name": "jacuzzi"}, TARGET, home) == {"name": "jacuzzi"}
     assert canonical_target({"area": "attic"}, TARGET, home) == {"area": "attic"}
+
+
+def test_a_device_class_that_restates_the_kind_is_the_kind(home):
+    # "turn off the lights": the model wrote device_class "light", which no light has.
+    assert canonical_target({"domain": "light", "device_class": "light"}, TARGET, home) == {"domain": "light"}
+    assert canonical_target({"device_class": "lights"}, TARGET, home) == {"domain": "light"}
+    assert canonical_target({"domain": "cover", "device_class": "blind"}, TARGET, home) == \
+        {"domain": "cover", "device_class": "blind"}
 
 
 def test_only_the_skills_own_fields_are_written(home):
@@ -53,3 +61,13 @@ def test_optional_values_the_request_never_said_are_dropped():
 def test_a_date_is_said_when_one_of_its_numbers_is():
     assert grounded({"date": "2023-04-05"}, [], "the forecast for Paris on April 5th, 2023") == {"date": "2023-04-05"}
     assert grounded({"date": "2024-12-03 16:00"}, [], "find a cleaner rated 4 stars or more") == {}
+
+
+def test_a_value_made_of_the_calls_own_words_says_nothing():
+    # "set a timer for ten minutes": a name "timer 10 minutes" would be read back as one.
+    assert without_restated({"minutes": 10.0, "name": "timer 10 minutes"}, [], "HassStartTimer") == {"minutes": 10.0}
+    assert without_restated({"minutes": 10.0, "name": "pasta timer"}, [], "HassStartTimer") == \
+        {"minutes": 10.0, "name": "pasta timer"}
+    assert without_restated({"item": "list"}, ["item"], "HassListAddItem") == {"item": "list"}
+    both = {"domain": "light", "device_class": "light"}  # two texts alike: the target's checks decide
+    assert without_restated(both, [], "HassTurnOff") == both

@@ -9,6 +9,7 @@ import pytest
 from device.pipeline import Pipeline
 from device.planner.fast import build_intents
 from device.planner.router import FILLERS, Router, home_fillers, load_router, training_sentences
+from skills.home import Target
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +100,14 @@ def test_a_call_naming_no_place_acts_in_the_devices_own_area(pipeline: Pipeline)
     assert named.args.get("area") == "Bedroom"
     [anywhere] = pipeline.planner.plan("kill the lights").calls
     assert "area" not in anywhere.args
+
+
+def test_two_requests_with_no_place_become_two_calls_that_find_their_devices(pipeline: Pipeline) -> None:
+    """With no room to read "the lights" in, no template matches and the model writes both calls;
+    what it restates (a "device_class" that is the kind, a timer named for its own duration) is
+    dropped, so the lights are found and the timer has no odd name."""
+    plan = pipeline.planner.plan("turn off the lights and set a timer for ten minutes")
+    assert [(c.name, c.args) for c in plan.calls] == [("HassTurnOff", {"domain": "light"}),
+                                                      ("HassStartTimer", {"minutes": 10})], plan
+    lights = pipeline.home.resolve(Target(**plan.calls[0].args))
+    assert len(lights) > 1 and {e.domain for e in lights} == {"light"}

@@ -90,12 +90,13 @@ class Planner:
 
     def _plan_by_llm(self, text: str) -> Plan:
         """The skill the router chose, its arguments written by the model; each part of a compound
-        request the router is sure of as its own call; an answer or a refusal when it is unsure of
+        request the router is sure of as its own call (a lone verb is no part: "find and delete my
+        events" is one request); an answer or a refusal when it is unsure of
         a skill with a side effect."""
         parts = [p for p in SPLIT.split(text) if p.strip()]
         routes = [self._router.route(p) for p in parts]
         if len(parts) > 1 and len({r.best for r in routes}) == len(routes) and all(
-                self._trusted(r) and r.margin >= PART_MARGIN for r in routes):
+                len(p.split()) > 1 and self._trusted(r) and r.margin >= PART_MARGIN for p, r in zip(parts, routes)):
             return Plan(calls=[c for p, r in zip(parts, routes) for c in self._model().fill(p, r.best).calls],
                         source="llm")
         route = routes[0] if len(parts) == 1 else self._router.route(text)

@@ -26,6 +26,27 @@ def grounded(args: dict[str, Any], required: list[str], text: str) -> dict[str, 
     return {k: v for k, v in args.items() if k in required or _said(v, said)}
 
 
+def without_restated(args: dict[str, Any], required: list[str], skill: str) -> dict[str, Any]:
+    """The arguments, less the optional text values made only of the call's own words: the
+    skill's name, the other arguments' names and numbers ("timer 10 minutes" as the name of a
+    timer whose "minutes" are 10 says nothing, and would be read back as "timer 10 minutes timer
+    set"). Two texts alike are left to the target's own checks."""
+    return {k: v for k, v in args.items() if k in required or not _restates(k, v, args, skill)}
+
+
+def _restates(key: str, value: Any, args: dict[str, Any], skill: str) -> bool:
+    if not isinstance(value, str):
+        return False
+    others = " ".join(k if isinstance(v, str) else f"{k} {v}" for k, v in args.items() if k != key)
+    words = _words(value)
+    return bool(words) and words <= _words(f"{re.sub(r'(?<=[a-z])(?=[A-Z])', ' ', skill)} {others}")
+
+
+def _words(text: str) -> set[str]:
+    """Lower-case words, numbers as numbers ("10" and "10.0" are one word)."""
+    return {str(float(w)) if w[0].isdigit() else w for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", _spoken(text))}
+
+
 def said_in(value: Any, text: str) -> bool:
     """Whether the request says this value (a word of it, nearly, or one of its numbers)."""
     return _said(value, _spoken(text))

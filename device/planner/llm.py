@@ -14,7 +14,7 @@ from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
-from device.planner.grounding import grounded
+from device.planner.grounding import grounded, without_restated
 from device.planner.targets import TARGET_FIELDS, canonical_target
 from skills.home import Home
 from skills.registry import SkillSet
@@ -91,7 +91,7 @@ class LLMPlanner:
         args = _load(raw, "}")
         if args is None:
             return Plan(calls=[_cut_off()], source="llm")
-        args = grounded(args, schema["required"], text)
+        args = without_restated(grounded(args, schema["required"], text), schema["required"], name)
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)
         return Plan(calls=[ActionCall(name=name, args=args)], source="llm")

@@ -3,7 +3,8 @@
 The model writes what it heard: "area": "kitchen", "floor": "all", "name": "first four lights"
 (Whisper's "first floor"). Areas and floors are named as the home names them (fuzzy), a floor given
 as an area moves to `floor`, a kind of device to `domain`, and a name no device has that says a
-place and a kind becomes that place and kind, as Home Assistant's own intents put it. A value that
+place and a kind becomes that place and kind, as Home Assistant's own intents put it, and a
+"device_class" that only restates the domain is the domain. A value that
 matches nothing is kept as said, so the skill can say what it doesn't know.
 """
 from __future__ import annotations
@@ -30,7 +31,17 @@ def canonical_target(args: dict[str, Any], fields: Collection[str], home: Home) 
     name = out.get("name")
     if isinstance(name, str) and not _is_device(name, home) and (split := _place_and_kind(name, home)) is not None:
         _move(out, "name", split, fields)
+    if isinstance(out.get("device_class"), str) and (kind := _domain(out["device_class"], home)) is not None:
+        _move(out, "device_class", {"domain": kind}, fields)
     return out
+
+
+def _domain(device_class: str, home: Home) -> str | None:
+    """The domain a "finer kind" restates ("device_class": "light" beside "domain": "light" would
+    find no light at all, as no light has that class), or None for a real class ("blind")."""
+    said = spoken_name(device_class)
+    domains = set(DOMAIN_WORDS.values()) | {e.domain for e in home.entities}
+    return next((d for d in (said, said.removesuffix("s")) if d in domains), None)
 
 
 def _move(out: dict[str, Any], key: str, found: dict[str, str], fields: Collection[str]) -> None:
