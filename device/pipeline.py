@@ -203,7 +203,7 @@ class Pipeline:
         if problem is None:
             return plan
         turn.notes.append(f"The first plan could not run ({problem}), so it was planned again.")
-        return self.planner.repair(turn.transcript, plan, problem)
+        return self.planner.repair(turn.transcript, plan, problem, self.context)
 
     def _carry_out(self, turn: Turn, plan: Plan, confirmed: bool, now: float) -> None:
         turn.source = plan.source

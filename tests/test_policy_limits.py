@@ -107,6 +107,14 @@ def test_an_llm_plan_that_cannot_run_is_repaired_once_for_the_same_request(pipel
     assert pipeline.executor.problem(repaired.calls) is None  # the model fixed the arguments
 
 
+def test_a_repaired_call_naming_no_place_acts_in_the_devices_own_area(pipeline: Pipeline) -> None:
+    first = Plan(calls=[ActionCall(name="HassTurnOff", args={"domain": "light", "device_class": "ceiling"})], source="llm")
+    problem = pipeline.executor.problem(first.calls)
+    assert problem is not None
+    repaired = pipeline.planner.repair("kill the lights", first, problem, {"area": "Kitchen"})
+    assert [(c.name, c.args.get("area")) for c in repaired.calls] == [("HassTurnOff", "Kitchen")], repaired
+
+
 @pytest.mark.parametrize("text, where", [
     ('[quiet_hours]\nstart = "late"\nend = "07:00"\n', "quiet_hours.start"),
     ('[quiet_hours]\nstart = "22:00"\nend = "07:00"\nvolume = 3\n', "quiet_hours.volume"),

@@ -84,9 +84,10 @@ class Planner:
         overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN
         return None if overruled else plan
 
-    def repair(self, text: str, plan: Plan, problem: str) -> Plan:
-        """Plan again with the model, told why its plan can't run (only LLM plans are repaired)."""
-        return self._model().repair(text, plan.calls, problem)
+    def repair(self, text: str, plan: Plan, problem: str, context: dict[str, Any] | None = None) -> Plan:
+        """Plan again with the model, told why its plan can't run (only LLM plans are repaired);
+        a call naming no place acts in the device's own area, as a first plan's would."""
+        return self._in_own_area(self._model().repair(text, plan.calls, problem), context)
 
     def _plan_by_llm(self, text: str) -> Plan:
         """The skill the router chose, its arguments written by the model; each part of a compound
