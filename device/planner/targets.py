@@ -31,14 +31,16 @@ def canonical_target(args: dict[str, Any], fields: Collection[str], home: Home) 
     name = out.get("name")
     if isinstance(name, str) and not _is_device(name, home) and (split := _place_and_kind(name, home)) is not None:
         _move(out, "name", split, fields)
-    if isinstance(out.get("device_class"), str) and (kind := _domain(out["device_class"], home)) is not None:
+    if isinstance(out.get("device_class"), str) and (kind := _domain(out["device_class"], home)) is not None \
+            and out.get("domain") in (None, kind):
         _move(out, "device_class", {"domain": kind}, fields)
     return out
 
 
 def _domain(device_class: str, home: Home) -> str | None:
-    """The domain a "finer kind" restates ("device_class": "light" beside "domain": "light" would
-    find no light at all, as no light has that class), or None for a real class ("blind")."""
+    """The domain a "finer kind" names ("device_class": "light" beside "domain": "light" would
+    find no light at all, as no light has that class), or None for a class only ("blind"). A
+    class beside another domain is a real one (a binary sensor's "light": light detected)."""
     said = spoken_name(device_class)
     domains = set(DOMAIN_WORDS.values()) | {e.domain for e in home.entities}
     return next((d for d in (said, said.removesuffix("s")) if d in domains), None)
