@@ -80,6 +80,7 @@ def predict(pipeline: Pipeline, rows: list[EvalRow], speech: bool, seed: int = 0
     rng = random.Random(seed)
     voice = Speaker(pipeline.models.path(pipeline.settings.tts_model, "tts"), seed) if speech else None
     pipeline.fast_planner.warm()
+    _loaded = pipeline.router  # as a started device has it
     for row in rows:
         transcript = row.text
         if voice is not None:

@@ -81,7 +81,8 @@ class Pipeline:
 
     @cached_property
     def planner(self) -> Planner:
-        return Planner(self.fast_planner, self.router, self.skills, self._make_llm_planner, self.store.routines)
+        return Planner(self.fast_planner, lambda: self.router, self.skills, self._make_llm_planner,
+                       self.store.routines)
 
     def _make_llm_planner(self):
         from device.llm import LanguageModel
@@ -120,7 +121,7 @@ class Pipeline:
 
     def warm(self, llm: bool = False) -> None:
         """Load the models and the home now, so the first turn doesn't wait for them."""
-        _loaded = self.transcriber, self.speaker, self.planner, self.executor  # each loads on first touch
+        _loaded = self.transcriber, self.speaker, self.router, self.executor  # each loads on first touch
         self.fast_planner.warm()
         if llm:
             self.planner.load_llm()

@@ -85,9 +85,12 @@ def test_a_loose_template_match_gives_way_when_the_router_is_sure(pipeline: Pipe
     assert [c.name for c in plan.calls] == ["HassGetWeather"], plan
 
 
-def test_an_exact_template_match_needs_no_router(pipeline: Pipeline) -> None:
+def test_an_exact_template_match_needs_no_router(pipeline: Pipeline, tmp_path: Path) -> None:
     plan = pipeline.planner.plan("turn off the kitchen light")
     assert (plan.source, plan.calls[0].name, plan.calls[0].args) == ("fast", "HassTurnOff", {"name": "Kitchen Light"})
+    fresh = Pipeline(pipeline.settings.model_copy(update={"data_dir": tmp_path}))  # a one-shot `hark say`
+    assert fresh.planner.plan("turn off the kitchen light") == plan
+    assert "router" not in fresh.__dict__ and not list(tmp_path.glob("cache/router-*"))  # never loaded nor trained
 
 
 def test_a_call_naming_no_place_acts_in_the_devices_own_area(pipeline: Pipeline) -> None:

@@ -5,6 +5,7 @@ the router is unsure of a skill that changes something, the model may only answe
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from device.messages import ActionCall, Plan
@@ -33,16 +34,22 @@ def routine_plan(routine: Routine) -> Plan:
 
 
 class Planner:
-    """Turns a transcript into a Plan. The LLM planner is built on first need (it is heavy)."""
+    """Turns a transcript into a Plan. The router and the LLM planner are built on first need."""
 
-    def __init__(self, fast: FastPlanner, router: Router, skills: SkillSet, make_llm: Callable[[], Any],
-                 routines: Callable[[], list[Routine]] = list) -> None:
+    def __init__(self, fast: FastPlanner, load_router: Callable[[], Router], skills: SkillSet,
+                 make_llm: Callable[[], Any], routines: Callable[[], list[Routine]] = list) -> None:
         self._fast = fast
-        self._router = router
+        self._load_router = load_router
         self._skills = skills
         self._make_llm = make_llm
         self._llm = None
         self._routines = routines
+
+    @cached_property
+    def _router(self) -> Router:
+        """Loaded on first need: a command a template matches never waits for it (a one-shot
+        `hark say` would read ~13 MB of classifier, or train it, for "turn on the kitchen light")."""
+        return self._load_router()
 
     @property
     def llm_loaded(self) -> bool:
