@@ -88,6 +88,8 @@ def _stem(word: str) -> str:
 def _schema(schema: dict[str, Any]) -> dict[str, Any]:
     """A tool's parameter schema in the JSON Schema the grammar builder reads: BFCL's type names
     mapped, descriptions and defaults dropped (they only make the grammar bigger)."""
+    if schema.get("type") == "any":  # BFCL's "a string, boolean or number": not an object shaped like the schema
+        return {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]}
     kind = _TYPES.get(schema.get("type", ""), schema.get("type"))
     out: dict[str, Any] = {"type": kind} if kind in ("object", "array", "string", "number", "integer", "boolean") else {}
     if "enum" in schema:

@@ -63,6 +63,12 @@ def test_a_date_is_said_when_one_of_its_numbers_is():
     assert grounded({"date": "2024-12-03 16:00"}, [], "find a cleaner rated 4 stars or more") == {}
 
 
+def test_a_quoted_value_is_said():
+    assert grounded({"track": "Bohemian Rhapsody"}, [], "can you play 'Bohemian Rhapsody' in the kitchen") == \
+        {"track": "Bohemian Rhapsody"}
+    assert grounded({"track": "Yesterday"}, [], "play 'Bohemian Rhapsody' in the kitchen") == {}
+
+
 def test_a_value_made_of_the_calls_own_words_says_nothing():
     # "set a timer for ten minutes": a name "timer 10 minutes" would be read back as one.
     assert without_restated({"minutes": 10.0, "name": "timer 10 minutes"}, [], "HassStartTimer") == {"minutes": 10.0}

@@ -25,6 +25,14 @@ def fast(skills: SkillSet, tmp_path_factory: pytest.TempPathFactory) -> FastPlan
     ("turn off the office white", "turn off the office light", "HassTurnOff", {"name": "Office Light"}),
     ("is the front door unlock", "is the front door unlocked", "HassGetState",
      {"name": "Front Door", "state": "unlocked", "domain": "lock"}),
+    # two words heard for one
+    ("Continue time or in kitchen.", "continue timer in kitchen", "HassUnpauseTimer", {"area": "Kitchen"}),
+    ("which lights are on up stairs", "which lights are on upstairs", "HassGetState", {"floor": "Upstairs"}),
+    # the same coarse sounds, other vowels
+    ("Boss kitchen timer.", "pause kitchen timer", "HassPauseTimer", {"area": "Kitchen"}),
+    # a number heard is kept; the word between them is mended
+    ("Set timer for 1 hour in 15 minutes.", "set timer for 1 hour and 15 minutes", "HassStartTimer",
+     {"hours": 1, "minutes": 15}),
 ])
 def test_a_misheard_word_is_mended_to_the_template_word_that_sounds_alike(
         fast: FastPlanner, heard: str, meant: str, name: str, args: dict) -> None:

@@ -33,6 +33,14 @@ def test_bfcl_and_openai_forms_are_read_alike() -> None:
     assert relevance("what's the weather like in Oslo", weather) > relevance("what's the weather like in Oslo", booking)
 
 
+def test_a_value_of_any_type_is_a_plain_value_not_an_object() -> None:
+    """A small model fills an unconstrained value with the parameter's own schema."""
+    tool = Tool.read({"name": "reverse", "parameters": {"type": "dict", "properties": {
+        "value": {"type": "any", "description": "A string, boolean or number."}}}})
+    kinds = [option["type"] for option in tool.args_schema()["properties"]["value"]["anyOf"]]
+    assert kinds == ["string", "number", "boolean"]
+
+
 def test_the_fitting_tool_is_called_with_values_from_the_request(planner: ToolPlanner) -> None:
     calls = planner.plan("What's the weather like in Oslo right now?", [BOOKING, WEATHER])
     assert [c.name for c in calls] == ["get_current_weather"]

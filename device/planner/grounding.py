@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 from text_to_num import alpha2digit
 
 # How closely an optional text argument must match the request (rapidfuzz partial token set ratio:
@@ -60,8 +61,8 @@ def _said(value: Any, said: str) -> bool:
     if isinstance(value, str) and _NUMBER.search(value):
         # "2023-04-05" for "april 5th, 2023": a date, time or code is said when one of its numbers is
         return bool(_numbers(value) & _numbers(said))
-    if isinstance(value, str):
-        return fuzz.partial_token_set_ratio(value.lower(), said) >= GROUNDED
+    if isinstance(value, str):  # words compared without punctuation: "'bohemian rhapsody'" says it
+        return fuzz.partial_token_set_ratio(value, said, processor=default_process) >= GROUNDED
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return True
     # A number is said as itself (or as a percentage of it), or is an amount said in words.

@@ -5,8 +5,9 @@ lights", "which whites are on", "continue timer and kitchen", "turn first four l
 templates match exactly, so such a transcript would go to the slower and less exact LLM. Here each
 word is compared by its sound (espeak-ng phonemes, as piper speaks them) with the words of the
 templates and the home, and the transcript is read again with one or two words replaced by ones
-that sound alike. The planner keeps a mended reading only when it matches a template exactly, every
-slot from a list, as Home Assistant's speech-to-phrase keeps hearing to the phrases it knows.
+that sound alike, or two words heard for one ("continue time or in kitchen", "up stairs"). The
+planner keeps a mended reading only when it matches a template exactly, every slot from a list, as
+Home Assistant's speech-to-phrase keeps hearing to the phrases it knows. Numbers are kept as heard.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ MAX_CHANGES = 2  # and never more than half the words: "indie" is no misheard "u
 # whose sounds are at most this far apart: "coffee" sounds nothing like "TV", coarse as both are.
 SHORT_WORD = 3
 MAX_APART = 0.5
-MAX_READINGS = 12  # mended readings matched, nearest first: each costs a template match
+MAX_READINGS = 40  # mended readings matched, nearest first: each costs a template match
 NUMBER_WORDS = set("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
     half quarter""".split())
@@ -68,6 +69,9 @@ def coarse(ipa: str) -> str:
     """The sound as the STT confuses it: every vowel run one vowel, voicing ignored."""
     ipa = ipa.replace("ɚ", "əɹ").replace("ɝ", "ɜɹ").translate(_COARSE)
     return re.sub(r"a+", "a", "".join("a" if c in _VOWELS else c for c in ipa))
+
+
+Span = tuple[int, int]  # words[start:end] of a transcript
 
 
 class Spans(NamedTuple):
@@ -171,34 +175,46 @@ class Mender:
                                            skip_words=whole.skip_words, settings=whole.settings)
         return self._subsets[names]
 
-    def _options(self, words: list[str]) -> dict[int, list[tuple[float, str]]]:
-        """For each word, the template words at most one coarse sound away, with how far: the
-        coarse distance, then the exact sounds' (normalised) as a tie-break."""
-        unique = sorted(set(words))
-        sounds = dict(zip(unique, phonemes(unique)))
-        options = {}
-        for i, word in enumerate(words):
-            near = process.extract(coarse(sounds[word]), self._coarse, scorer=Levenshtein.distance,
-                                   score_cutoff=1, limit=None)
-            exact = [(Levenshtein.normalized_distance(sounds[word], self._sounds[self._words[j]]), apart, self._words[j])
-                     for _, apart, j in near if self._words[j] != word]
-            options[i] = [(apart + far, alike) for far, apart, alike in exact
-                          if len(word) <= SHORT_WORD or far <= MAX_APART]
-        return options
+    def _options(self, words: list[str]) -> dict[Span, list[tuple[float, str]]]:
+        """For each word, and each two words said as one ("time or" for "timer", "up stairs" for
+        "upstairs"), the template words at most one coarse sound away, with how far: the coarse
+        distance, then the exact sounds' (normalised) as a tie-break."""
+        spans = [(i, i + n) for n in (1, 2) for i in range(len(words) - n + 1)
+                 if not any(w.isdigit() for w in words[i:i + n])]  # a number heard is the number said
+        heard = [" ".join(words[i:j]) for i, j in spans]
+        sounds = dict(zip(heard, phonemes(heard)))
+        return {span: self._alike(said, sounds[said]) for span, said in zip(spans, heard)}
+
+    def _alike(self, said: str, sound: str) -> list[tuple[float, str]]:
+        near = process.extract(coarse(sound), self._coarse, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+        exact = [(Levenshtein.normalized_distance(sound, self._sounds[self._words[j]]), apart, self._words[j])
+                 for _, apart, j in near if self._words[j] != said]
+        # The same coarse sounds are alike however the vowels differ ("boss" is a misheard "pause").
+        return [(apart + far, alike) for far, apart, alike in exact
+                if len(said) <= SHORT_WORD or far <= MAX_APART or apart == 0]
 
 
-def _changes(words: list[str], options: dict[int, list[tuple[float, str]]],
+def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
              vocabulary: set[str]) -> Iterator[tuple[float, tuple[str, ...]]]:
     """(cost, reading) for each reading in the words of `vocabulary` with at most MAX_CHANGES
-    words (and half the words) replaced: every word it lacks, and perhaps one it has but misheard."""
+    spans of words (and half the words) replaced: every word it lacks, and perhaps one it has but
+    misheard."""
     lacking = {i for i, w in enumerate(words) if w not in vocabulary and not w.isdigit()}
     most = min(MAX_CHANGES, len(words) // 2)
-    if len(lacking) > most:
+    near = {span: [(cost, w) for cost, w in alike if w in vocabulary] for span, alike in options.items()}
+    candidates = [span for span, alike in near.items() if alike]
+    if len(lacking) > 2 * most or not lacking <= {i for start, end in candidates for i in range(start, end)}:
         return
-    near = {i: [(cost, w) for cost, w in alike if w in vocabulary] for i, alike in options.items()}
-    for size in range(max(1, len(lacking)), most + 1):
-        for positions in combinations(range(len(words)), size):
-            if lacking <= set(positions):
-                for picks in product(*(near[i] for i in positions)):
-                    change = {i: w for i, (_, w) in zip(positions, picks)}
-                    yield sum(cost for cost, _ in picks), tuple(change.get(i, w) for i, w in enumerate(words))
+    for size in range(1, most + 1):
+        for spans in combinations(candidates, size):
+            covered = [i for start, end in spans for i in range(start, end)]
+            if lacking <= set(covered) and len(covered) == len(set(covered)):
+                for picks in product(*(near[span] for span in spans)):
+                    yield sum(cost for cost, _ in picks), _replaced(words, spans, [w for _, w in picks])
+
+
+def _replaced(words: list[str], spans: tuple[Span, ...], picks: list[str]) -> tuple[str, ...]:
+    out = list(words)
+    for (start, end), word in sorted(zip(spans, picks), reverse=True):
+        out[start:end] = [word]
+    return tuple(out)
