@@ -21,6 +21,11 @@ _RELATIVE = re.compile(r"\bin (\d+) (minute|hour|day)s?\b|\b(\d+) (minute|hour|d
 _MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?\b"
                         rf"|\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({'|'.join(MONTHS)})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Holidays on the same date every year, wherever they are kept.
+HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26), "new year's eve": (12, 31),
+            "new year's day": (1, 1), "new year": (1, 1), "halloween": (10, 31), "valentine's day": (2, 14)}
+_HOLIDAY = re.compile(r"\b(" + "|".join(re.escape(name) for name in HOLIDAYS) + r")\b")
+_DAY_OF_MONTH = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b")  # "on the 5th": a day, not 5 o'clock
 _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2})| (\d{2})\b| o'?clock\b)?")
 _PAST_TO = re.compile(r"\b(half|quarter|\d{1,2}) (?:minutes? )?(past|after|to|before) (\d{1,2})\b")
 
@@ -69,6 +74,10 @@ def _day(spoken: str, today: date) -> tuple[date | None, str]:
     if found := _MONTH_DAY.search(spoken):
         month_name, day_number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
         return _next_date(today, MONTHS.index(month_name) + 1, int(day_number)), spoken.replace(found.group(0), " ")
+    if found := _HOLIDAY.search(spoken):
+        return _next_date(today, *HOLIDAYS[found.group(1)]), spoken.replace(found.group(0), " ")
+    if found := _DAY_OF_MONTH.search(spoken):
+        return _next_day_of_month(today, int(found.group(1))), spoken.replace(found.group(0), " ")
     if "day after tomorrow" in spoken:
         return today + timedelta(days=2), spoken.replace("day after tomorrow", " ")
     if "tomorrow" in spoken:
@@ -80,6 +89,19 @@ def _day(spoken: str, today: date) -> tuple[date | None, str]:
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead), spoken.replace(found.group(0), " ")
     return None, spoken
+
+
+def _next_day_of_month(today: date, day: int) -> date:
+    """The next such day of a month from today (this month's if it hasn't passed)."""
+    for ahead in range(13):
+        year, month = divmod(today.month - 1 + ahead, 12)
+        try:
+            found = date(today.year + year, month + 1, day)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    raise ValueError(f"no month has a day {day}")
 
 
 def _next_date(today: date, month: int, day: int) -> date:

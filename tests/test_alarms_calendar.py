@@ -20,6 +20,8 @@ from skills import when
     ("next saturday at five o'clock", "2026-01-03 17:00"),  # a named day: 5 means the afternoon
     ("march 3rd at 10:30", "2026-03-03 10:30"),
     ("2026-12-24 18:00", "2026-12-24 18:00"),
+    ("on the fifth at 3 pm", "2026-01-05 15:00"),  # a day of this month, not 5 o'clock
+    ("christmas eve at six pm", "2026-12-24 18:00"),
 ])
 def test_spoken_moments(said: str, expected: str, clock) -> None:
     moment = when.next_moment(when.parse(said, clock()), clock())
@@ -29,6 +31,14 @@ def test_spoken_moments(said: str, expected: str, clock) -> None:
 def test_a_phrase_with_no_time_is_an_error(clock) -> None:
     with pytest.raises(ValueError, match="no date or time"):
         when.parse("whenever you like", clock())
+
+
+def test_the_weekday_of_a_date_and_how_far_away_it_is(run) -> None:
+    assert run("HassGetCurrentDate").speech == "Today is Thursday, January 1, 2026."
+    assert run("HassGetCurrentDate", day="the twenty second of may").speech == "Friday, May 22, 2026, is in 141 days."
+    assert run("HassGetCurrentDate", day="tomorrow").speech == "Friday, January 2, 2026, is tomorrow."
+    unreadable = run("HassGetCurrentDate", day="someday")
+    assert unreadable.status == "failed" and "say it like" in unreadable.speech
 
 
 def test_alarm_set_query_cancel(run) -> None:

@@ -25,6 +25,8 @@ def fast(skills: SkillSet, home: Home) -> FastPlanner:
     ("start a timer for 1 hour and 30 minutes", "HassStartTimer", {"hours": 1, "minutes": 30}),
     ("set a 10 minute timer", "HassStartTimer", {"minutes": 10}),
     ("what time is it", "HassGetCurrentTime", {}),
+    ("what day of the week is it", "HassGetCurrentDate", {}),
+    ("how many days until christmas", "HassGetCurrentDate", {"day": "christmas"}),
 ])
 def test_common_commands(fast: FastPlanner, text: str, name: str, args: dict) -> None:
     plan = fast.plan(text, context={"area": "Bedroom"})  # the device stands in the bedroom

@@ -30,7 +30,11 @@ class WeatherArgs(BaseModel):
                   "it('s| is) (very|so) (hot|cold|sunny|windy) today[,] (isn't it|is not it)",
                   "how soon (will it|can we expect) (rain|snow|sun)",
                   "(ten|five|seven|three) day forecast",
-                  "(any|is there) (rain|snow|storm) (expected|coming|forecast) [{when}]"])
+                  "(any|is there) (rain|snow|storm) (expected|coming|forecast) [{when}]",
+                  # a place or a day says the weather, not the thermostat
+                  "what('s| is| will be) the [highest|lowest|high|low] temperature [going to be] (in {thing}|{when}|out there)",
+                  "how (hot|cold|warm) (is it|will it be|is it going to be) (in {thing}|{when})",
+                  "temperature (in {thing}|{when}|outside)"])
 def get_weather(args: WeatherArgs, ctx: SkillContext) -> SkillResult:
     try:
         station = ctx.home.resolve(Target(name=args.name, domain="weather"))[0]
