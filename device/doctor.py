@@ -113,7 +113,8 @@ def check_models(settings: Settings) -> list[Check]:
     from device.modelstore import ModelStore
 
     store, found = ModelStore(settings.model_root), []
-    for kind, chosen in (("stt", settings.stt_model), ("llm", settings.llm_model), ("tts", settings.tts_model)):
+    for kind, chosen in (("stt", settings.stt_model), ("llm", settings.llm_model), ("tts", settings.tts_model),
+                         ("embed", None)):
         try:
             entry = store.entry(chosen, kind)
         except HarkError as exc:

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from device.errors import HarkError
 from models import CATALOG_PATH
 
-Kind = Literal["stt", "llm", "tts"]
+Kind = Literal["stt", "llm", "tts", "embed"]
 _CHUNK = 1 << 20
 
 

@@ -76,8 +76,15 @@ class Pipeline:
         return FastPlanner(self.skills, self.home)
 
     @cached_property
+    def embedder(self):
+        from device.embedder import Embedder
+
+        return Embedder(self.models.path(None, "embed"), self.settings.threads)
+
+    @cached_property
     def router(self) -> Router:
-        return load_router(build_intents(self.skills, phrasings=True), self.home, self.settings.data_dir / "cache")
+        return load_router(build_intents(self.skills, phrasings=True), self.home, self.embedder,
+                           self.settings.data_dir / "cache")
 
     @cached_property
     def planner(self) -> Planner:
@@ -115,8 +122,9 @@ class Pipeline:
     def loaded_models(self) -> list[str]:
         """Catalog ids of the models this process has loaded so far."""
         loaded = {"stt": "transcriber" in self.__dict__, "tts": "speaker" in self.__dict__,
-                  "llm": "planner" in self.__dict__ and self.planner.llm_loaded}
-        chosen = {"stt": self.settings.stt_model, "llm": self.settings.llm_model, "tts": self.settings.tts_model}
+                  "llm": "planner" in self.__dict__ and self.planner.llm_loaded, "embed": "embedder" in self.__dict__}
+        chosen = {"stt": self.settings.stt_model, "llm": self.settings.llm_model, "tts": self.settings.tts_model,
+                  "embed": None}
         return [self.models.entry(chosen[kind], kind).id for kind, is_loaded in loaded.items() if is_loaded]
 
     def warm(self, llm: bool = False) -> None:

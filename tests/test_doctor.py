@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.test_cli import hark
 
 EVERY_CHECK = ["python", "cpu", "memory", "config", "policy", "disk", "microphone", "speaker", "gpio",
-               "model stt", "model llm", "model tts", "gpu"]
+               "model stt", "model llm", "model tts", "model embed", "gpu"]
 
 
 def doctor(tmp_path: Path, config_text: str, models: Path | None = None) -> tuple[int, dict[str, dict]]:
@@ -24,7 +24,7 @@ def test_every_check_and_a_fix_for_each_failure(tmp_path: Path) -> None:
     code, checks = doctor(tmp_path, "[device]\nptt_pin = 17\n")
     assert list(checks) == EVERY_CHECK
     assert all(c["fix"] for c in checks.values() if c["status"] == "fail")
-    assert [checks[f"model {k}"]["status"] for k in ("stt", "llm", "tts")] == ["ok"] * 3
+    assert [checks[f"model {k}"]["status"] for k in ("stt", "llm", "tts", "embed")] == ["ok"] * 4
     assert "sha256" in checks["model llm"]["detail"]
     assert code == (1 if any(c["status"] == "fail" for c in checks.values()) else 0)
 

@@ -84,7 +84,7 @@ def test_user_models_register_by_path(tmp_path: Path) -> None:
 
 def test_catalog_has_one_default_per_kind_and_pins_everything() -> None:
     catalog = load_catalog()
-    for kind in ("stt", "llm", "tts"):
+    for kind in ("stt", "llm", "tts", "embed"):
         assert len([e for e in catalog if e.kind == kind and e.default]) == 1
     for entry in catalog:
         assert all("==" in pin for pin in entry.sources)

@@ -29,6 +29,8 @@ def router(pipeline: Pipeline) -> Router:
     ("who painted the mona lisa", "Answer"),
     ("hey mycroft remind me about the plumber on monday at ten", "CalendarAdd"),
     ("let's play a round of chess", "Unsupported"),
+    ("will our barbecue get rained out on sunday", "HassGetWeather"),
+    ("is it warm enough for shorts tomorrow", "HassGetWeather"),
 ])
 def test_natural_phrasings_reach_their_skill(router: Router, text: str, skill: str) -> None:
     route = router.route(text)
@@ -54,11 +56,12 @@ def test_free_text_is_never_filled_with_a_word_of_the_homes_devices(pipeline: Pi
 
 def test_it_is_kept_and_a_damaged_copy_is_retrained(pipeline: Pipeline, tmp_path: Path) -> None:
     intents = build_intents(pipeline.skills, phrasings=True)
-    first = load_router(intents, pipeline.home, tmp_path)
+    first = load_router(intents, pipeline.home, pipeline.embedder, tmp_path)
     [kept] = tmp_path.glob("router-*.pickle")
-    assert load_router(intents, pipeline.home, tmp_path).route("play jazz") == first.route("play jazz")
+    assert load_router(intents, pipeline.home, pipeline.embedder, tmp_path).route("play jazz") == first.route("play jazz")
     kept.write_bytes(b"not a pickle")
-    assert load_router(intents, pipeline.home, tmp_path).route("play jazz").best == "HassMediaSearchAndPlay"
+    assert load_router(intents, pipeline.home, pipeline.embedder, tmp_path).route("play jazz").best \
+        == "HassMediaSearchAndPlay"
 
 
 @pytest.mark.parametrize("text", ["order me a large pepperoni pizza", "email my landlord about the boiler",
