@@ -18,7 +18,6 @@ request never said are dropped (device.planner.grounding).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,7 +25,7 @@ from pydantic import BaseModel
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
-from device.planner.grounding import grounded, said_in
+from device.planner.grounding import grounded, said_in, stems
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -34,10 +33,6 @@ MAX_CALL_TOKENS = 200
 # be offered to the model (a word matches on its first five letters: "booking" ~ "book"). Low:
 # a request that fits no tool is mostly caught by its calls' required values, which it never said.
 RELEVANCE = 0.1
-_STOP = set("""a an the and or of to in on at for with by from into about as is are was were be been am do does did
-can could would should will shall may might must please i me my we our you your it its this that these those there
-here what which who whom whose when where why how all any some no not just also than then so very too get give tell
-show find let make want need like know help have has had using use via""".split())
 _TYPES = {"dict": "object", "float": "number", "tuple": "array", "int": "integer", "bool": "boolean", "str": "string"}
 
 
@@ -63,8 +58,7 @@ class Tool(BaseModel):
                             "give each tool as {name, description, parameters}") from None
 
     def words(self) -> set[str]:
-        text = f"{self.name} {self.description} {' '.join(_property_names(self.parameters))}"
-        return {_stem(w) for w in _words(text)}
+        return stems(f"{self.name} {self.description} {' '.join(_property_names(self.parameters))}")
 
     def args_schema(self) -> dict[str, Any]:
         return _schema(self.parameters or {"type": "object", "properties": {}})
@@ -73,16 +67,6 @@ class Tool(BaseModel):
 def _property_names(schema: dict[str, Any]) -> list[str]:
     props = schema.get("properties", {}) if isinstance(schema, dict) else {}
     return [n for name, sub in props.items() for n in (name, *_property_names(sub))]
-
-
-def _words(text: str) -> list[str]:
-    """Lower-case words, with snake_case, camelCase and dotted names split."""
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-    return [w for w in re.findall(r"[a-z]+", spaced.lower()) if len(w) > 2 and w not in _STOP]
-
-
-def _stem(word: str) -> str:
-    return word[:5]
 
 
 def _schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +90,7 @@ def _schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 def relevance(request: str, tool: Tool) -> float:
     """The share of the request's content words that the tool's own words contain."""
-    asked = {_stem(w) for w in _words(request)}
+    asked = stems(request)
     return len(asked & tool.words()) / len(asked) if asked else 0.0
 
 
@@ -165,5 +149,5 @@ class ToolPlanner:
         schemas = {t.name: t.args_schema() for t in relevant}
         if not all(_required_text_said(c.arguments, schemas[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
-        return [ToolCall(name=c.name, arguments=grounded(c.arguments, schemas[c.name]["required"], request))
-                for c in calls]
+        parameters = {t.name: t.parameters for t in relevant}
+        return [ToolCall(name=c.name, arguments=grounded(c.arguments, parameters[c.name], request)) for c in calls]

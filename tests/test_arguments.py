@@ -43,30 +43,55 @@ def test_only_the_skills_own_fields_are_written(home):
 
 def test_optional_words_the_request_never_said_are_dropped() -> None:
     args = {"search_query": "miles davis", "media_class": "video", "area": "Living Room", "volume": 30}
-    kept = grounded(args, ["search_query"], "put on some miles davis in the living room")
+    kept = grounded(args, {"required": ["search_query"]}, "put on some miles davis in the living room")
     assert kept == {"search_query": "miles davis", "area": "Living Room"}
-    assert grounded({"when": "monday at 10 am"}, [], "remind me about the plumber on monday at ten")
+    assert grounded({"when": "monday at 10 am"}, {}, "remind me about the plumber on monday at ten")
 
 
 def test_optional_values_the_request_never_said_are_dropped():
     invented = {"start_hours": 16, "start_minutes": 14, "area": "kitchen", "media_class": "video"}
-    assert grounded(invented, [], "continue the timer in the kitchen") == {"area": "kitchen"}
-    assert grounded({"start_hours": 1, "start_minutes": 0}, [], "how long is left on my one hour timer") == \
+    assert grounded(invented, {}, "continue the timer in the kitchen") == {"area": "kitchen"}
+    assert grounded({"start_hours": 1, "start_minutes": 0}, {}, "how long is left on my one hour timer") == \
         {"start_hours": 1}
-    assert grounded({"minutes": 30}, [], "set a timer for half an hour") == {"minutes": 30}
-    assert grounded({"brightness": 100}, [], "set the lamp to max brightness") == {"brightness": 100}
-    assert grounded({"brightness": 40, "name": "x"}, ["name"], "dim the lights") == {"name": "x"}
+    assert grounded({"minutes": 30}, {}, "set a timer for half an hour") == {"minutes": 30}
+    assert grounded({"brightness": 100}, {}, "set the lamp to max brightness") == {"brightness": 100}
+    assert grounded({"brightness": 40, "name": "x"}, {"required": ["name"]}, "dim the lights") == {"name": "x"}
+
+
+def test_a_yes_no_is_said_when_the_request_names_what_it_switches():
+    weather = {"properties": {"location": {"type": "string"}, "include_wind": {"type": "boolean"},
+                              "aligned": {"type": "boolean"},
+                              "all": {"type": "boolean"}}}
+    assert grounded({"location": "Paris", "include_wind": True}, weather, "weather in Paris") == {"location": "Paris"}
+    assert grounded({"location": "Paris", "include_wind": False}, weather, "weather and wind in Paris") == \
+        {"location": "Paris", "include_wind": False}
+    assert grounded({"aligned": True}, weather, "star history with the timelines aligned") == {"aligned": True}
+    assert grounded({"all": True}, weather, "cancel all my alarms") == {"all": True}
+    assert grounded({"all": True}, weather, "delete every alarm") == {"all": True}
+    assert grounded({"all": True}, weather, "delete my alarm") == {}
+
+
+def test_lists_and_objects_keep_only_what_was_said():
+    beer = {"properties": {"pairings": {"type": "array"}, "tags": {"type": "array"}}}
+    assert grounded({"pairings": ["burger", "cheese"], "tags": ["pale", "ale"]}, beer, "a pale ale please") == \
+        {"tags": ["pale", "ale"]}
+    request = {"properties": {"url": {"type": "string"}, "params": {
+        "type": "object", "properties": {"advisoryId": {"type": "string"}, "ip": {"type": "string"}}}},
+        "required": ["url"]}
+    args = {"url": "https://api.example.com/r", "params": {"advisoryId": "dac", "ip": "192.168.1.100"}}
+    assert grounded(args, request, "details for advisory 'dac' from https://api.example.com/r") == \
+        {"url": "https://api.example.com/r", "params": {"advisoryId": "dac"}}
 
 
 def test_a_date_is_said_when_one_of_its_numbers_is():
-    assert grounded({"date": "2023-04-05"}, [], "the forecast for Paris on April 5th, 2023") == {"date": "2023-04-05"}
-    assert grounded({"date": "2024-12-03 16:00"}, [], "find a cleaner rated 4 stars or more") == {}
+    assert grounded({"date": "2023-04-05"}, {}, "the forecast for Paris on April 5th, 2023") == {"date": "2023-04-05"}
+    assert grounded({"date": "2024-12-03 16:00"}, {}, "find a cleaner rated 4 stars or more") == {}
 
 
 def test_a_quoted_value_is_said():
-    assert grounded({"track": "Bohemian Rhapsody"}, [], "can you play 'Bohemian Rhapsody' in the kitchen") == \
+    assert grounded({"track": "Bohemian Rhapsody"}, {}, "can you play 'Bohemian Rhapsody' in the kitchen") == \
         {"track": "Bohemian Rhapsody"}
-    assert grounded({"track": "Yesterday"}, [], "play 'Bohemian Rhapsody' in the kitchen") == {}
+    assert grounded({"track": "Yesterday"}, {}, "play 'Bohemian Rhapsody' in the kitchen") == {}
 
 
 def test_a_value_made_of_the_calls_own_words_says_nothing():

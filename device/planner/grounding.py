@@ -1,7 +1,8 @@
 """Arguments the request actually said. A small model fills every optional field it is offered
 ("play miles davis" got media_class "video"; "continue the timer in the kitchen" got start_hours
-16; "how much tax on $999 in California" got city "Los Angeles"), so an optional value the
-request never said is dropped: the skill's default, or its question, takes its place.
+16; "how much tax on $999 in California" got city "Los Angeles"; a weather request got
+include_wind true), so an optional value the request never said is dropped: the skill's default,
+or its question, takes its place. A yes/no is said when the request names what it switches (a word of its name).
 """
 from __future__ import annotations
 
@@ -21,10 +22,57 @@ _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hou
                            r"full|lowest|highest)\b")
 
 
-def grounded(args: dict[str, Any], required: list[str], text: str) -> dict[str, Any]:
-    """The arguments, less the optional values the request never said."""
+# Words that name no subject of a yes/no ("include_wind" is about wind, "is_active" about active).
+_FLAG_WORDS = {"is", "has", "include", "enable", "enabled", "whether", "flag", "allow", "use", "should", "do", "show"}
+# A flag named "all" is said by any word for every one of them.
+_ALL = {"all", "every", "each", "both", "everything"}
+_STOP = set("""a an the and or of to in on at for with by from into about as is are was were be been am do does did
+can could would should will shall may might must please i me my we our you your it its this that these those there
+here what which who whom whose when where why how all any some no not just also than then so very too get give tell
+show find let make want need like know help have has had using use via""".split())
+
+
+def grounded(args: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """The arguments, less the optional values the request never said (JSON schema `schema`
+    says which are required; an object's own optional values are grounded too)."""
     said = _spoken(text)
-    return {k: v for k, v in args.items() if k in required or _said(v, said)}
+    return _grounded(args, schema, said, stems(said, keep_stop=True))
+
+
+def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stems: set[str]) -> dict[str, Any]:
+    properties, required = schema.get("properties") or {}, schema.get("required", [])
+    kept = {}
+    for key, value in args.items():
+        field = properties.get(key) or {}
+        if isinstance(value, dict) and field.get("properties"):
+            value = _grounded(value, field, said, said_stems)
+        if key in required or _value_said(key, value, said, said_stems):
+            kept[key] = value
+    return kept
+
+
+def _value_said(key: str, value: Any, said: str, said_stems: set[str]) -> bool:
+    if isinstance(value, bool):
+        return bool(_flag_words(key) & said_stems)
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(item, (dict, list)) or _said(item, said) for item in value)
+    if isinstance(value, dict):
+        return bool(value)
+    return _said(value, said)
+
+
+def _flag_words(key: str) -> set[str]:
+    """The words that say a yes/no field: its name's own (not its description's, which names the
+    topic too: an "all" flag's "every alarm that matches" is said by any request about an alarm)."""
+    named = stems(key, keep_stop=True) - stems(" ".join(_FLAG_WORDS), keep_stop=True)
+    return named | stems(" ".join(_ALL), keep_stop=True) if "all" in named else named
+
+
+def stems(text: str, keep_stop: bool = False) -> set[str]:
+    """A text's words by their first five letters ("booking" ~ "book"), snake_case, camelCase and
+    dotted names split; short words and, unless kept, common ones left out."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    return {w[:5] for w in re.findall(r"[a-z]+", spaced.lower()) if (keep_stop or len(w) > 2 and w not in _STOP)}
 
 
 def without_restated(args: dict[str, Any], required: list[str], skill: str) -> dict[str, Any]:

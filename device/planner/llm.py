@@ -91,7 +91,7 @@ class LLMPlanner:
         args = _load(raw, "}")
         if args is None:
             return Plan(calls=[_cut_off()], source="llm")
-        args = without_restated(grounded(args, schema["required"], text), schema["required"], name)
+        args = without_restated(grounded(args, schema, text), schema["required"], name)
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)
         return Plan(calls=[ActionCall(name=name, args=args)], source="llm")
