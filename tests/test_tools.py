@@ -20,6 +20,9 @@ BOOKING = {"type": "function", "function": {
     "name": "book_table", "description": "Book a table at a restaurant.",
     "parameters": {"type": "object", "required": ["restaurant", "people"], "properties": {
         "restaurant": {"type": "string"}, "people": {"type": "integer"}}}}}
+THERMOSTAT = {"name": "set_thermostat", "description": "Set the thermostat's target temperature.",
+              "parameters": {"type": "dict", "required": ["temperature"], "properties": {
+                  "temperature": {"type": "integer", "description": "degrees"}}}}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +60,18 @@ def test_no_call_when_the_request_lacks_a_required_value(planner: ToolPlanner) -
     assert planner.plan("I'd like to book a table for two people tonight", [BOOKING]) == []
     calls = planner.plan("Book a table for 4 people at Chez Panisse", [BOOKING])
     assert [c.name for c in calls] == ["book_table"] and "panisse" in calls[0].arguments["restaurant"].lower()
+
+
+def test_a_required_number_must_be_said(planner: ToolPlanner) -> None:
+    assert planner.plan("set the thermostat temperature", [THERMOSTAT]) == []
+    assert planner.plan("set the thermostat to 21 degrees", [THERMOSTAT]) == [
+        ToolCall(name="set_thermostat", arguments={"temperature": 21})]
+
+
+def test_one_request_can_make_several_calls(planner: ToolPlanner) -> None:
+    calls = planner.plan("What's the weather in Oslo and in Rome?", [WEATHER])
+    assert [c.name for c in calls] == ["get_current_weather"] * 2
+    assert [c.arguments["city"] for c in calls] == ["Oslo", "Rome"]
 
 
 def test_bfcl_rules() -> None:
