@@ -10,18 +10,14 @@ functions written by anyone, with no templates or training sentences.
 Two stages, as for our own skills: a lexical relevance check between the request and each tool
 (name, description, parameter names) keeps the model from calling a tool that has nothing to do
 with the request (a small model calls something whenever it may); then the model writes the
-calls in the tool-call format it was trained on (Qwen2.5's `<tools>` system prompt and
-`<tool_call>` blocks: 52% of BFCL's live_simple rows right against 49% for a JSON list under an
-instruction of our own), under a grammar built from the relevant tools' schemas, so every call
-names a given tool and its arguments have the schema's types; the model may instead begin a plain
-reply, which is no call. A call whose required text the request never said
-("buy tickets" with no destination) is not made: the model invented it. Optional arguments the
-request never said are dropped (device.planner.grounding).
+calls under a grammar built from the relevant tools' schemas, so every call names a given tool
+and its arguments have the schema's types. A call whose required text or number the request
+never said ("buy tickets" with no destination) is not made: the model invented it. Optional
+arguments the request never said are dropped (device.planner.grounding).
 """
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -32,7 +28,6 @@ from device.planner.grammar import schema_grammar
 from device.planner.grounding import grounded, said_in, stems
 
 MAX_TOOLS_OFFERED = 3
-MAX_CALLS = 4
 MAX_CALL_TOKENS = 200
 # Share of the request's content words that must appear in a tool's own words for the tool to
 # be offered to the model (a word matches on its first five letters: "booking" ~ "book"). Low:
@@ -120,36 +115,11 @@ def _call_schema(tool: Tool) -> dict[str, Any]:
 
 
 def _system(tools: list[Tool]) -> str:
-    """Qwen2.5's own tool prompt (its chat template's words), which the model was trained to follow."""
-    listed = "\n".join(json.dumps({"type": "function", "function": {
-        "name": t.name, "description": t.description, "parameters": t.parameters}}) for t in tools)
-    return ("You are Qwen, created by Alibaba Cloud. You are a helpful assistant.\n\n# Tools\n\n"
-            "You may call one or more functions to assist with the user query.\n\n"
-            "You are provided with function signatures within <tools></tools> XML tags:\n"
-            f"<tools>\n{listed}\n</tools>\n\n"
-            "For each function call, return a json object with function name and arguments within "
-            "<tool_call></tool_call> XML tags:\n<tool_call>\n"
-            '{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>')
-
-
-def _calls_grammar(tools: list[Tool]) -> str:
-    """Up to MAX_CALLS `<tool_call>` blocks of the tools' call schemas, or the first character of
-    a plain reply (the model declining: one token is enough to know, and costs no more)."""
-    call = schema_grammar({"anyOf": [_call_schema(t) for t in tools]})
-    call = re.sub(r"^root ::=", "call ::=", call, count=1, flags=re.MULTILINE)
-    return (call + '\nblock ::= "<tool_call>\\n" call "\\n</tool_call>"\n'
-            f'root ::= block ("\\n" block){{0,{MAX_CALLS - 1}}} | [^<\\n]\n')
-
-
-def _read_calls(raw: str) -> list[ToolCall]:
-    """The complete calls written; one cut off by the token budget is dropped with all after it."""
-    calls = []
-    for block in re.findall(r"<tool_call>\n(.*?)\n</tool_call>", raw, flags=re.DOTALL):
-        try:
-            calls.append(ToolCall(**json.loads(block)))
-        except (json.JSONDecodeError, TypeError):
-            break
-    return calls
+    listed = "\n".join(json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters})
+                       for t in tools)
+    return ("You turn a user's request into function calls. Functions:\n" + listed +
+            '\nReply with a JSON list of calls [{"name": ..., "arguments": {...}}], taking argument values from '
+            "the request, or [] when no function fits the request.")
 
 
 class ToolPlanner:
@@ -174,9 +144,15 @@ class ToolPlanner:
         relevant = [known[i] for score, i in scored if -score >= RELEVANCE][:MAX_TOOLS_OFFERED]
         if not relevant or not request.strip():
             return []
+        grammar = schema_grammar({"type": "array", "items": {"anyOf": [_call_schema(t) for t in relevant]},
+                                  "maxItems": 4})
         prompt = (f"<|im_start|>system\n{_system(relevant)}<|im_end|>\n"
                   f"<|im_start|>user\n{request.strip()[:2000]}<|im_end|>\n<|im_start|>assistant\n")
-        calls = _read_calls(self._model.complete(prompt, _calls_grammar(relevant), MAX_CALL_TOKENS))
+        raw = self._model.complete(prompt, grammar, MAX_CALL_TOKENS)
+        try:
+            calls = [ToolCall(**call) for call in json.loads(raw)]
+        except (json.JSONDecodeError, TypeError):
+            return []  # cut off by the token budget: no call rather than half of one
         schemas = {t.name: t.args_schema() for t in relevant}
         if not all(_required_values_said(c.arguments, schemas[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up

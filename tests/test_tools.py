@@ -64,7 +64,7 @@ def test_no_call_when_the_request_lacks_a_required_value(planner: ToolPlanner) -
 
 def test_a_required_number_must_be_said(planner: ToolPlanner) -> None:
     assert planner.plan("set the thermostat temperature", [THERMOSTAT]) == []
-    assert planner.plan("set the thermostat to 21 degrees", [THERMOSTAT]) == [
+    assert planner.plan("Set the thermostat to 21 degrees.", [THERMOSTAT]) == [
         ToolCall(name="set_thermostat", arguments={"temperature": 21})]
 
 
