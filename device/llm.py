@@ -90,18 +90,13 @@ class LanguageModel:
         150k tokens at every step cost a third of the planning time."""
         from llama_cpp import llama_cpp as api
 
-        tokens = self._llama.tokenize(prompt.encode(), special=True)
-        if len(tokens) + max_tokens > self._llama.n_ctx():
-            raise HarkError(f"the prompt is too long for the model ({len(tokens)} tokens)",
-                            "shorten the request, or offer fewer or shorter tools")
-        self._feed(tokens)
+        self._feed(self._prompt_tokens(prompt, max_tokens))
         vocab = self._llama._model.vocab
         grammar = api.llama_sampler_init_grammar(vocab, grammar_text.encode(), b"root")
         written = _Written(self._llama)
         try:
             for _ in range(max_tokens):
-                logits = np.ctypeslib.as_array(api.llama_get_logits_ith(self._llama._ctx.ctx, -1),
-                                               shape=(self._llama.n_vocab(),))
+                logits = self._logits()
                 token = int(logits.argmax())
                 if token in written.repeats() and _admits(grammar, self._quote, 0.0):
                     token = self._quote  # a loop: the string is done
@@ -115,6 +110,33 @@ class LanguageModel:
         finally:
             api.llama_sampler_free(grammar)
         return written.text()
+
+    def next_logprobs(self, prompt: str, then: str = "") -> np.ndarray:
+        """Each vocabulary token's log-probability of coming next after the prompt and `then`
+        (tokenized on its own: "[" after the prompt's last newline stays a token of its own)."""
+        self._feed(self._prompt_tokens(prompt, 1) + self._llama.tokenize(then.encode(), add_bos=False, special=False))
+        logits = self._logits()
+        top = logits.max()
+        return logits - (top + np.log(np.exp(logits - top).sum()))
+
+    def token_id(self, piece: str) -> int | None:
+        """The vocabulary's token for this piece of text, if it is one token."""
+        ids = self._llama.tokenize(piece.encode(), add_bos=False, special=False)
+        return ids[0] if len(ids) == 1 else None
+
+    def _prompt_tokens(self, prompt: str, room: int) -> list[int]:
+        """The prompt's tokens, when they leave `room` tokens of the context for the answer."""
+        tokens = self._llama.tokenize(prompt.encode(), special=True)
+        if len(tokens) + room > self._llama.n_ctx():
+            raise HarkError(f"the prompt is too long for the model ({len(tokens)} tokens)",
+                            "shorten the request, or offer fewer or shorter tools")
+        return tokens
+
+    def _logits(self) -> np.ndarray:
+        """The model's scores for the token after those evaluated (a view, valid until the next eval)."""
+        from llama_cpp import llama_cpp as api
+
+        return np.ctypeslib.as_array(api.llama_get_logits_ith(self._llama._ctx.ctx, -1), shape=(self._llama.n_vocab(),))
 
     def _feed(self, tokens: list[int]) -> None:
         """Evaluate the prompt, reusing the evaluated tokens it starts with (at least the last

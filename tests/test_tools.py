@@ -24,6 +24,13 @@ THERMOSTAT = {"name": "set_thermostat", "description": "Set the thermostat's tar
               "parameters": {"type": "dict", "required": ["temperature"], "properties": {
                   "temperature": {"type": "integer", "description": "degrees"}}}}
 
+TODO = {"name": "todo_list", "description": "Add or remove an item on the user's to-do list.",
+        "parameters": {"type": "dict", "required": ["action", "item"], "properties": {
+            "action": {"type": "string", "enum": ["add", "remove"]},
+            "item": {"type": "string", "description": "The to-do item"}}}}
+MOVIES = {"name": "get_movies", "description": "List the movies showing in a city.",
+          "parameters": {"type": "dict", "required": ["city"], "properties": {"city": {"type": "string"}}}}
+
 
 @pytest.fixture(scope="module")
 def planner(pipeline) -> ToolPlanner:
@@ -63,9 +70,18 @@ def test_no_call_when_the_request_lacks_a_required_value(planner: ToolPlanner) -
 
 
 def test_a_required_number_must_be_said(planner: ToolPlanner) -> None:
-    assert planner.plan("set the thermostat temperature", [THERMOSTAT]) == []
+    # The model finds a call likely enough here and writes one (temperature 25): the rule stops it.
+    assert planner.plan("change the thermostat temperature please", [THERMOSTAT]) == []
     assert planner.plan("Set the thermostat to 21 degrees.", [THERMOSTAT]) == [
         ToolCall(name="set_thermostat", arguments={"temperature": 21})]
+
+
+def test_a_fitting_tool_is_called_though_the_model_would_rather_not(planner: ToolPlanner) -> None:
+    # Left to its greedy choice the 0.5B model answers [] to both: "no call" is only its likelier
+    # answer, not likely enough.
+    assert planner.plan("add todo with content water the plants", [TODO]) == [
+        ToolCall(name="todo_list", arguments={"action": "add", "item": "water the plants"})]
+    assert planner.plan("list movies in Leeds?", [MOVIES]) == [ToolCall(name="get_movies", arguments={"city": "Leeds"})]
 
 
 def test_one_request_can_make_several_calls(planner: ToolPlanner) -> None:
