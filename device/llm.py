@@ -173,11 +173,13 @@ class _Written:
     """The tokens written so far, and which of them are inside the JSON string being written.
 
     Greedy decoding of a small model falls into loops inside a string ("2 pm tomorrow at two pm
-    tomorrow at two pm ...") until the token budget cuts the JSON off. A token that would repeat
-    a run of REPEAT tokens already in the same string ends the string instead. Only runs with a
-    word in them count: digits and punctuation repeat in any date or number ("2023-03-03")."""
+    tomorrow at two pm ...", "channel 12345678901234567890...") until the token budget cuts the
+    JSON off. A token that would repeat a run already in the same string ends the string instead:
+    a run of REPEAT tokens with a word in it, or of PLAIN_REPEAT tokens of any kind (digits and
+    punctuation repeat short runs in any date or phone number: "2023-03-03", "555-555-5555")."""
 
     REPEAT = 3
+    PLAIN_REPEAT = 8
 
     def __init__(self, llama) -> None:
         self._llama = llama
@@ -196,19 +198,22 @@ class _Written:
             self._string_start = len(self._tokens) if self._quotes % 2 else None
 
     def repeats(self) -> set[int]:
-        """Tokens that would repeat a run of REPEAT tokens earlier in the current string."""
+        """Tokens that would repeat a looping run earlier in the current string."""
         if self._string_start is None:
             return set()
-        start, size = self._string_start, self.REPEAT - 1
-        string, wordy = self._tokens[start:], self._wordy[start:]
-        if len(string) <= size:
-            return set()
-        lead = string[-size:]
-        return {string[i + size] for i in range(len(string) - size)
-                if string[i:i + size] == lead and any(wordy[i:i + size + 1])}
+        string, wordy = self._tokens[self._string_start:], self._wordy[self._string_start:]
+        wordy_loops = {string[i + self.REPEAT - 1] for i in _run_starts(string, self.REPEAT)
+                       if any(wordy[i:i + self.REPEAT])}
+        return wordy_loops | {string[i + self.PLAIN_REPEAT - 1] for i in _run_starts(string, self.PLAIN_REPEAT)}
 
     def text(self) -> str:
         return self._llama.detokenize(self._tokens).decode(errors="replace")
+
+
+def _run_starts(tokens: list[int], run: int) -> list[int]:
+    """Where earlier runs of `run` tokens start whose first run-1 tokens are the last run-1 written."""
+    lead = tokens[-(run - 1):]
+    return [i for i in range(len(tokens) - run + 1) if tokens[i:i + run - 1] == lead] if len(tokens) >= run else []
 
 
 def _admits(grammar, token: int, logit: float) -> bool:

@@ -15,8 +15,9 @@ and its arguments have the schema's types. The model's own "[]" (no call) stands
 finds no call far likelier than a call: the 0.5B model answered "[]" to one in six BFCL
 requests that a tool it was offered fits ("add todo with content go to sleep at 9 pm").
 A call whose required text or number the request never said ("buy tickets" with no
-destination) is not made: the model invented it. Optional arguments the request never said are
-dropped (device.planner.grounding).
+destination) is not made: the model invented it. A code is said when the request says what the
+parameter's description gives it for ("1 represents Bangkok"). Optional arguments the request
+never said are dropped (device.planner.grounding).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
-from device.planner.grounding import grounded, said_in, stems
+from device.planner.grounding import grounded, said_for, stems
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -105,15 +106,16 @@ def relevance(request: str, tool: Tool) -> float:
 
 def _required_values_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> bool:
     """Whether every required text and number of a call, nested objects' too, is something the
-    request says (a value from an enum may be the model's reading of the request, "greens" as
-    SALAD; "compute the headway of this image" gave boxes at made-up positions)."""
+    request says, or a code its description gives for what the request says (a value from an
+    enum may be the model's reading of the request, "greens" as SALAD; "compute the headway of
+    this image" gave boxes at made-up positions). `schema` is the tool's own, descriptions kept."""
     for name in schema.get("required", []):
-        field, value = schema["properties"][name], arguments.get(name)
+        field, value = (schema.get("properties") or {}).get(name) or {}, arguments.get(name)
         if isinstance(value, dict) and field.get("properties"):
             if not _required_values_said(value, field, request):
                 return False
         elif "enum" not in field and isinstance(value, (str, int, float)) and not isinstance(value, bool) \
-                and not said_in(value, request):
+                and not said_for(value, field, request):
             return False
     return True
 
@@ -167,10 +169,9 @@ class ToolPlanner:
             calls = [ToolCall(**call) for call in json.loads(raw)]
         except (json.JSONDecodeError, TypeError):
             return []  # cut off by the token budget: no call rather than half of one
-        schemas = {t.name: t.args_schema() for t in relevant}
-        if not all(_required_values_said(c.arguments, schemas[c.name], request) for c in calls):
-            return []  # "I'd like to buy tickets" gives no destination: the model made one up
         parameters = {t.name: t.parameters for t in relevant}
+        if not all(_required_values_said(c.arguments, parameters[c.name], request) for c in calls):
+            return []  # "I'd like to buy tickets" gives no destination: the model made one up
         return [ToolCall(name=c.name, arguments=grounded(c.arguments, parameters[c.name], request)) for c in calls]
 
     def _no_call_log_odds(self, prompt: str) -> float:

@@ -88,6 +88,25 @@ def test_a_date_is_said_when_one_of_its_numbers_is():
     assert grounded({"date": "2024-12-03 16:00"}, {}, "find a cleaner rated 4 stars or more") == {}
 
 
+def test_a_number_with_thousands_separators_is_said():
+    assert grounded({"amount": 1000000}, {}, "a loan of 1,000,000 pesos") == {"amount": 1000000}
+    assert grounded({"amount": 1000}, {}, "a loan of 1,000,000 pesos") == {}
+
+
+def test_a_code_is_said_when_the_request_says_what_its_description_gives_it_for():
+    province = {"properties": {"province_id": {"description": "For example, 1 represents Bangkok, 2 for Chiang Mai."},
+                               "service_id": {"description": "1 for cleaning service, 2 for big cleaning service"},
+                               "state": {"description": "The state's abbreviation, such as 'CA' for California "
+                                                        "or 'NY' for New York."}}}
+    assert grounded({"province_id": 1}, province, "cleaners in Bangkok") == {"province_id": 1}
+    assert grounded({"province_id": 1}, province, "cleaners in Chiang Mai") == {}
+    assert grounded({"province_id": 2}, province, "cleaners in Chiang Rai") == {}  # every word it is given for
+    assert grounded({"service_id": 1}, province, "a cleaning service in Bangkok") == {"service_id": 1}
+    assert grounded({"service_id": 2}, province, "a cleaning service in Bangkok") == {}  # "big" unsaid
+    assert grounded({"state": "NY"}, province, "the sales tax in New York") == {"state": "NY"}
+    assert grounded({"state": "CA"}, province, "the sales tax in New York") == {}
+
+
 def test_a_quoted_value_is_said():
     assert grounded({"track": "Bohemian Rhapsody"}, {}, "can you play 'Bohemian Rhapsody' in the kitchen") == \
         {"track": "Bohemian Rhapsody"}

@@ -51,6 +51,12 @@ def test_an_unknown_name_is_kept_only_where_it_could_be_a_device(fast: FastPlann
         assert fast.plan(question) is None, question
 
 
+def test_a_phrasing_for_one_kind_of_device_takes_no_other_kind(fast: FastPlanner) -> None:
+    # "<close> <name>" is a cover's phrasing: "lower the lights" is no "close the lights".
+    assert fast.plan("lower the lights") is None
+    assert [(c.name, c.args) for c in fast.plan("lower the blinds").calls] == [("HassTurnOff", {"domain": "cover"})]
+
+
 @pytest.mark.parametrize("text", ["order me a pizza", "could you make the bedroom dark", "", "asdf qwerty",
                                   "could you make it bright in the office"])
 def test_anything_else_is_left_to_the_llm(fast: FastPlanner, text: str) -> None:

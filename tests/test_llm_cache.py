@@ -64,12 +64,15 @@ def test_a_loop_inside_a_string_ends_the_string() -> None:
     assert 0 < len(words) < 40
 
 
-def test_repeated_digits_of_a_date_are_not_a_loop() -> None:
+def test_repeated_digits_of_a_date_or_a_phone_number_are_not_a_loop_but_a_runaway_number_is() -> None:
     from device.llm import _Written
 
     llama = _model()._llama
-    for text, loops in (('{"date": "2023-03-0', False), ('{"when": "2 pm tomorrow at two pm tomorrow at', True)):
+    for text, then, loops in (('{"date": "2023-03-0', "3", False), ('{"phone": "555-555-555', "5", False),
+                              ('{"when": "2 pm tomorrow at two pm tomorrow at', " two", True),
+                              ('{"query": "radio channel 12345678901234567', "8", True)):
         written = _Written(llama)
         for token in llama.tokenize(text.encode(), add_bos=False, special=False):
             written.add(token)
-        assert bool(written.repeats()) is loops, text
+        (following,) = llama.tokenize(then.encode(), add_bos=False, special=False)
+        assert (following in written.repeats()) is loops, text

@@ -71,6 +71,15 @@ def test_what_we_cannot_do_plans_no_side_effect(pipeline: Pipeline, text: str) -
     assert [c.name for c in plan.calls][:1] in (["Unsupported"], ["Answer"]), plan
 
 
+def test_a_read_only_skill_given_numbers_never_said_gives_way_to_an_answer(pipeline: Pipeline) -> None:
+    """Calculate changes nothing, so the router's least sure guess of it stands; the model then
+    made up a sum for a question ("what is a fjord" became "12 times 7, 12")."""
+    for question in ("what is a fjord", "what is computer"):
+        assert pipeline.planner.plan(question).calls[0].name in ("Answer", "Unsupported"), question
+    plan = pipeline.planner.plan("what do i get if i multiply 6 by 9")
+    assert (plan.source, plan.calls[0].name) == ("llm", "Calculate"), plan
+
+
 def test_the_model_writes_only_the_arguments_of_the_routed_skill(pipeline: Pipeline) -> None:
     plan = pipeline.planner.plan("could you put on some miles davis for me")
     [call] = plan.calls

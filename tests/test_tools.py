@@ -30,6 +30,15 @@ TODO = {"name": "todo_list", "description": "Add or remove an item on the user's
             "item": {"type": "string", "description": "The to-do item"}}}}
 MOVIES = {"name": "get_movies", "description": "List the movies showing in a city.",
           "parameters": {"type": "dict", "required": ["city"], "properties": {"city": {"type": "string"}}}}
+CLEANER = {"name": "find_cleaner", "description": "Find a house cleaner for a service in a city.",
+           "parameters": {"type": "dict", "required": ["service_id", "city_id"], "properties": {
+               "service_id": {"type": "integer", "description": "The service: 1 for cleaning, 2 for ironing."},
+               "city_id": {"type": "integer", "description": "The city, e.g. 1 for Leeds, 2 for York."}}}}
+SALES_TAX = {"name": "sales_tax", "description": "The sales tax on a purchase in a US state.",
+             "parameters": {"type": "dict", "required": ["amount", "state"], "properties": {
+                 "amount": {"type": "number", "description": "The purchase amount in dollars"},
+                 "state": {"type": "string", "description": "The state's abbreviation, such as 'CA' for "
+                                                            "California or 'NY' for New York."}}}}
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +83,14 @@ def test_a_required_number_must_be_said(planner: ToolPlanner) -> None:
     assert planner.plan("change the thermostat temperature please", [THERMOSTAT]) == []
     assert planner.plan("Set the thermostat to 21 degrees.", [THERMOSTAT]) == [
         ToolCall(name="set_thermostat", arguments={"temperature": 21})]
+
+
+def test_a_required_code_is_said_by_what_the_description_gives_it_for(planner: ToolPlanner) -> None:
+    assert planner.plan("find a house cleaner for ironing in York", [CLEANER]) == [
+        ToolCall(name="find_cleaner", arguments={"service_id": 2, "city_id": 2})]
+    assert planner.plan("What's the sales tax on $1,250 in New York?", [SALES_TAX]) == [
+        ToolCall(name="sales_tax", arguments={"amount": 1250, "state": "NY"})]
+    assert planner.plan("find a house cleaner", [CLEANER]) == []  # no city said: the model's is made up
 
 
 def test_a_fitting_tool_is_called_though_the_model_would_rather_not(planner: ToolPlanner) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from device.messages import ActionCall, Plan
 from device.planner.fast import SPLIT, FastPlanner
+from device.planner.grammar import args_schema
+from device.planner.grounding import numbers_said
 from device.planner.router import Route, Router
 from device.planner.targets import TARGET_FIELDS
 from device.planner.teach import teach
@@ -115,8 +117,18 @@ class Planner:
                         source="llm")
         route = routes[0] if len(parts) == 1 else self._router.route(text)
         if self._trusted(route):
-            return self._model().fill(text, route.best)
+            plan = self._model().fill(text, route.best)
+            return self._model().choose(text, DECLINE) if self._guessed(plan, text) else plan
         return self._model().choose(text, DECLINE)
+
+    def _guessed(self, plan: Plan, text: str) -> bool:
+        """A read-only skill (trusted at any router score) given numbers the request never said:
+        the request wasn't for it ("what is a fjord" became Calculate "12 times 7, 12")."""
+        call = plan.calls[0]
+        if call.name in DECLINE or self._skills[call.name].risk != "read":
+            return False
+        required = args_schema(self._skills[call.name].params)["required"]
+        return not numbers_said({k: v for k, v in call.args.items() if k in required}, text)
 
     def _trusted(self, route: Route) -> bool:
         best = route.scores[0]

@@ -164,7 +164,10 @@ class FastPlanner:
         if call is None:
             return None
         fields = self._skills[call.name].params.model_fields
-        return call.model_copy(update={"args": canonical_target(call.args, fields, self._home)})
+        args = canonical_target(call.args, fields, self._home)
+        if "domain" in args and not fits({"domain": args["domain"]}, _domain_required(result)):
+            return None  # "lower the lights": a cover's phrasing ("<close> <name>"), and lights are no cover
+        return call.model_copy(update={"args": args})
 
     def _sounds_like_a_device(self, name: str) -> bool:
         """"the garage heater" (a room's or device's word, or a kind of device) may be a device we
@@ -207,6 +210,11 @@ def _context_slot(required: Any) -> bool:
 
 def _unmatched(result: RecognizeResult) -> list:
     return [e for e in result.unmatched_entities_list if e.text.strip() != _MISSING]
+
+
+def _domain_required(result: RecognizeResult) -> dict[str, Any]:
+    required = (result.intent_data.requires_context or {}) if result.intent_data else {}
+    return {"domain": required["domain"]} if "domain" in required else {}
 
 
 def _only_names_unmatched(result: RecognizeResult) -> bool:

@@ -26,6 +26,11 @@ _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hou
 _FLAG_WORDS = {"is", "has", "include", "enable", "enabled", "whether", "flag", "allow", "use", "should", "do", "show"}
 # A flag named "all" is said by any word for every one of them.
 _ALL = {"all", "every", "each", "both", "everything"}
+# A description's key to its codes: "'2' represents ironing", "1 for Bangkok", "'NY' for New York".
+_CODE = re.compile(r"""(?<!\w)'([^'\n]{1,40})'(?!\w)|"([^"\n]{1,40})"|"""
+                   r"""(?<![\w.])(\d+(?:\.\d+)?)(?!\w|\.\d)|\b([A-Z][A-Z0-9_]+)\b""")
+_MEANING = re.compile(r"""[^,;()'"]*?(?=[,;()'"]|\.(?!\d)|\b(?:or|and)\b|$)""")
+_JOINERS = "represents represent means stands denotes indicates refers corresponds equals value code"
 _STOP = set("""a an the and or of to in on at for with by from into about as is are was were be been am do does did
 can could would should will shall may might must please i me my we our you your it its this that these those there
 here what which who whom whose when where why how all any some no not just also than then so very too get give tell
@@ -46,9 +51,54 @@ def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stem
         field = properties.get(key) or {}
         if isinstance(value, dict) and field.get("properties"):
             value = _grounded(value, field, said, said_stems)
-        if key in required or _value_said(key, value, said, said_stems):
+        if key in required or _value_said(key, value, said, said_stems) or _described(value, field, said_stems):
             kept[key] = value
     return kept
+
+
+def said_for(value: Any, field: dict[str, Any], text: str) -> bool:
+    """Whether the request says this value (a word of it, nearly, or one of its numbers), or says
+    what the field's description pairs with it."""
+    said = _spoken(text)
+    return _said(value, said) or _described(value, field, stems(said, keep_stop=True))
+
+
+def _described(value: Any, field: dict[str, Any], said_stems: set[str]) -> bool:
+    """Whether the field's description gives this value as the code for words the request says:
+    a schema's own key ("'2' represents an ironing service", "1 for Bangkok", "'NY' for New
+    York"). Words every code of the key shares ("service") tell none apart and need not be said,
+    unless they are all a code has ("1 for cleaning service, 2 for big cleaning service")."""
+    description = field.get("description")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not isinstance(description, str):
+        return False
+    key = _key(description)
+    shared = set.intersection(*(words for _, words in key)) if len(key) > 1 else set()
+    return any(_same_code(code, value) and (words - shared or words) <= said_stems for code, words in key)
+
+
+def _key(description: str) -> list[tuple[str, set[str]]]:
+    """The codes a description explains (quoted, numbers, capitals) and the words that follow each."""
+    pairs = []
+    for match in _CODE.finditer(description):
+        code = next(group for group in match.groups() if group is not None)
+        words = stems(_MEANING.match(description, match.end()).group()) - stems(_JOINERS)
+        if words:
+            pairs.append((code, words))
+    return pairs
+
+
+def _same_code(code: str, value: Any) -> bool:
+    if isinstance(value, str):
+        return code.strip().lower() == value.strip().lower()
+    return _NUMBER.fullmatch(code) is not None and float(code) == float(value)
+
+
+def numbers_said(args: dict[str, Any], text: str) -> bool:
+    """Whether every number among these values (numbers, and texts with digits in them) has one
+    of its numbers said in the request."""
+    said = _spoken(text)
+    return all(_said(v, said) for v in args.values()
+               if isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, str) and _NUMBER.search(v))
 
 
 def _value_said(key: str, value: Any, said: str, said_stems: set[str]) -> bool:
@@ -96,13 +146,9 @@ def _words(text: str) -> set[str]:
     return {str(float(w)) if w[0].isdigit() else w for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", _spoken(text))}
 
 
-def said_in(value: Any, text: str) -> bool:
-    """Whether the request says this value (a word of it, nearly, or one of its numbers)."""
-    return _said(value, _spoken(text))
-
-
 def _spoken(text: str) -> str:
-    return alpha2digit(text.lower(), "en", threshold=0)  # every number, "two pm" too
+    """The words in lower case with every number in digits: "two pm" too, "1,000,000" as 1000000."""
+    return alpha2digit(re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower()), "en", threshold=0)
 
 
 def _said(value: Any, said: str) -> bool:
