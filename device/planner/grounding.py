@@ -30,7 +30,6 @@ _ALL = {"all", "every", "each", "both", "everything"}
 _CODE = re.compile(r"""(?<!\w)'([^'\n]{1,40})'(?!\w)|"([^"\n]{1,40})"|"""
                    r"""(?<![\w.])(\d+(?:\.\d+)?)(?!\w|\.\d)|\b([A-Z][A-Z0-9_]+)\b""")
 _MEANING = re.compile(r"""[^,;()'"]*?(?=[,;()'"]|\.(?!\d)|\b(?:or|and)\b|$)""")
-_JOINERS = "represents represent means stands denotes indicates refers corresponds equals value code"
 _STOP = set("""a an the and or of to in on at for with by from into about as is are was were be been am do does did
 can could would should will shall may might must please i me my we our you your it its this that these those there
 here what which who whom whose when where why how all any some no not just also than then so very too get give tell
@@ -81,7 +80,7 @@ def _key(description: str) -> list[tuple[str, set[str]]]:
     pairs = []
     for match in _CODE.finditer(description):
         code = next(group for group in match.groups() if group is not None)
-        words = stems(_MEANING.match(description, match.end()).group()) - stems(_JOINERS)
+        words = stems(_MEANING.match(description, match.end()).group()) - _JOINERS
         if words:
             pairs.append((code, words))
     return pairs
@@ -123,6 +122,10 @@ def stems(text: str, keep_stop: bool = False) -> set[str]:
     dotted names split; short words and, unless kept, common ones left out."""
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
     return {w[:5] for w in re.findall(r"[a-z]+", spaced.lower()) if (keep_stop or len(w) > 2 and w not in _STOP)}
+
+
+# Words that join a code to what it means ("1 represents Bangkok"), as stems.
+_JOINERS = stems("represents represent means stands denotes indicates refers corresponds equals value code")
 
 
 def without_restated(args: dict[str, Any], required: list[str], skill: str) -> dict[str, Any]:
