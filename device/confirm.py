@@ -1,9 +1,12 @@
-"""Yes or no, recognised on the fast path (hassil), for answering the device's questions."""
+"""Answers to the device's questions: yes or no, recognised on the fast path (hassil), or the
+value a request left out ("What time should the alarm ring?" "seven thirty")."""
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from hassil import Intents, recognize
+from text_to_num import alpha2digit
 
 _ANSWERS = Intents.from_dict({"language": "en", "intents": {
     "yes": {"data": [{"sentences": [
@@ -21,3 +24,19 @@ def answer(text: str) -> Literal["yes", "no"] | None:
     """'yes' or 'no' when the whole utterance is an answer; None for anything else."""
     result = recognize(text, _ANSWERS)
     return result.intent.name if result else None
+
+
+# Words around a value said as an answer: "um, for seven thirty please", "it's milk."
+_LEAD = re.compile(r"^(?:(?:um+|uh+|er+|well|oh|okay|ok|so|it's|it is|make it|for|at|to)\b[\s,]*)+", re.IGNORECASE)
+_TAIL = re.compile(r"(?:[\s,]+(?:please|thanks|thank you))?[\s.!?,]*$", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def said_value(text: str, number: bool) -> str | float | None:
+    """The value an answer says, without the words around it; for a number, the first number
+    said ("twenty degrees" is 20.0). None when it says none."""
+    words = _TAIL.sub("", _LEAD.sub("", text.strip())).strip()
+    if not number:
+        return words or None
+    found = _NUMBER.search(alpha2digit(words, "en"))
+    return float(found.group()) if found else None

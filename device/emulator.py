@@ -127,9 +127,9 @@ class Emulator(App):
         decision = f" ({data['decision']}: {escape(data['reason'])})" if data.get("decision") else ""
         self._log(
             f"  {data['name']} {escape(str(data['args']))} → [bold]{data['status']}[/]{decision}")
-        waiting = data["status"] == "needs_confirmation"
+        waiting = {"needs_confirmation": "your yes or no", "needs_input": "your answer"}.get(data["status"])
         self.query_one("#confirm", Static).update(
-            f"Waiting for your yes or no: {escape(data['result'].get('speech', ''))}" if waiting else "")
+            f"Waiting for {waiting}: {escape(data['result'].get('speech', ''))}" if waiting else "")
 
     def _show_reply(self, data: dict) -> None:
         self._log(f"[cyan]Hark:[/] {escape(data['text'])}")

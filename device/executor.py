@@ -86,9 +86,20 @@ class Executor:
         return summaries
 
     def problem(self, calls: list[ActionCall]) -> str | None:
-        """Why the first call that can't run can't (schema, unknown device, unmet precondition)."""
-        failed = (c for c in map(self.check, calls) if isinstance(c, ActionResult))
+        """Why the first call that can't run can't (schema, unknown device, unmet precondition);
+        a value still to be asked for is no problem of the plan's."""
+        failed = (c for c in map(self.check, calls) if isinstance(c, ActionResult) and c.status != "needs_input")
         return next((result.speech for result in failed), None)
+
+    def missing(self, call: ActionCall) -> str | None:
+        """The required argument the call lacks, when nothing else keeps it from running."""
+        if call.name not in self._skills:
+            return None
+        try:
+            self._skills[call.name].params.model_validate(call.args)
+        except ValidationError as exc:
+            return _only_missing(exc)
+        return None
 
     def _over_rate_limit(self, checked: list[Checked]) -> int | None:
         """The policy's limit if this plan's changes would pass it, counting the last minute's."""
@@ -105,6 +116,8 @@ class Executor:
             args = skill.params.model_validate(call.args)
             preview = skill.preview(args, self._context) if skill.preview else None
         except ValidationError as exc:
+            if (field := _only_missing(exc)) is not None:
+                return _result(call, "needs_input", _question(skill, field))
             problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
             return _result(call, "invalid", f"I couldn't use those details for {call.name}: {problem}.")
         except SkillError as exc:
@@ -144,6 +157,20 @@ def _summary(checked: Checked) -> str:
     given = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in checked.args.model_dump(exclude_none=True).items()
                       if v not in (False, "", [], {}))
     return what[:1].lower() + what[1:] + (f" ({given})" if given else "")
+
+
+def _only_missing(error: ValidationError) -> str | None:
+    """The first missing field, when a missing value is all that is wrong."""
+    errors = error.errors()
+    return str(errors[0]["loc"][0]) if all(e["type"] == "missing" and e["loc"] for e in errors) else None
+
+
+def _question(skill: Skill, field: str) -> str:
+    """What to ask for a missing value: the field's own question ({"ask": ...} in its schema), or
+    one made of its name."""
+    extra = skill.params.model_fields[field].json_schema_extra
+    asked = extra.get("ask") if isinstance(extra, dict) else None
+    return str(asked or f"What {field.replace('_', ' ')} should I use?")
 
 
 def _held(checked: Checked, status: str, speech: str) -> ActionResult:

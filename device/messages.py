@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Source = Literal["fast", "llm"]
-Status = Literal["done", "failed", "invalid", "needs_confirmation", "denied", "cancelled", "previewed"]
+Status = Literal["done", "failed", "invalid", "needs_confirmation", "needs_input", "denied", "cancelled", "previewed"]
 
 
 class Transcript(BaseModel):
@@ -51,7 +51,8 @@ class ActionResult(BaseModel):
     args: dict[str, Any]
     status: Status
     """done; failed (the skill said why); invalid (arguments broke the schema); needs_confirmation
-    (held until the user says yes); denied (by the policy); cancelled (another step stopped the plan);
+    (held until the user says yes); needs_input (held until the user says a value the request left
+    out, which the speech asks for); denied (by the policy); cancelled (another step stopped the plan);
     previewed (a dry run: checked and predicted, not run)."""
     result: dict[str, Any] = {}
     """speech: the sentence for the user; data: what the skill reports; preview: the predicted effect."""

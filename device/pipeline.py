@@ -16,14 +16,15 @@ from pathlib import Path
 from device.alerts import Alert, ring, take_due, take_due_routines
 from device.audio import AudioChunk, SpeechInput, at_volume, read_wav, require_sound, write_wav
 from device.config import Settings, make_backend
-from device.confirm import answer
+from device.confirm import answer, said_value
 from device.errors import HarkError
 from device.executor import Executor
 from device.history import TurnHistory
-from device.messages import PipelineEvent, Plan, Transcript, Turn
+from device.messages import ActionCall, PipelineEvent, Plan, Transcript, Turn
 from device.modelstore import ModelStore
 from device.planner import Planner, routine_plan
 from device.planner.fast import FastPlanner, build_intents
+from device.planner.grammar import args_schema
 from device.planner.router import Router, load_router
 from device.policy import Policy
 from skills.builtin.routines import title
@@ -188,9 +189,10 @@ class Pipeline:
         return turn
 
     def _act(self, turn: Turn) -> None:
-        """Answer a held question, or plan the command (which cancels any unanswered question)."""
-        now = self.clock().timestamp()
-        held = None if self.dry_run else self.store.take_pending(self.policy.confirm_timeout_seconds, now)
+        """Answer a held question (yes or no, or the value it asked for), or plan the command
+        (which cancels any unanswered question)."""
+        held = None if self.dry_run else \
+            self.store.take_pending(self.policy.confirm_timeout_seconds, self.clock().timestamp())
         reply = answer(turn.transcript)
         if reply is not None and held is None:
             turn.reply = "There's nothing waiting for an answer."
@@ -202,8 +204,24 @@ class Pipeline:
             if reply == "yes":
                 plan = Plan(calls=held, source="fast")
             else:
-                plan = self._repaired(turn, self.planner.plan(turn.transcript, self.context))
-        self._carry_out(turn, plan, confirmed=reply == "yes", now=now)
+                plan = self._given(held, turn.transcript) or \
+                    self._repaired(turn, self.planner.plan(turn.transcript, self.context))
+        self._carry_out(turn, plan, confirmed=reply == "yes")
+
+    def _given(self, held: list[dict] | None, text: str) -> Plan | None:
+        """The held calls with the value the user was asked for, unless the words are a command
+        of their own ("never mind", "turn on the kitchen light")."""
+        calls = [ActionCall(**call) for call in held or []]
+        asked = next(((i, field) for i, call in enumerate(calls)
+                      if (field := self.executor.missing(call)) is not None), None)
+        if asked is None or self.fast_planner.plan(text, self.context, loose=False) is not None:
+            return None
+        index, field = asked
+        kind = args_schema(self.skills[calls[index].name].params)["properties"].get(field, {}).get("type")
+        if (value := said_value(text, number=kind in ("integer", "number"))) is None:
+            return None
+        calls[index] = calls[index].model_copy(update={"args": {**calls[index].args, field: value}})
+        return Plan(calls=calls, source="fast")
 
     def _repaired(self, turn: Turn, plan: Plan) -> Plan:
         """An LLM plan with a step that can't run (bad arguments, unknown device) is planned once
@@ -214,7 +232,7 @@ class Pipeline:
         turn.notes.append(f"The first plan could not run ({problem}), so it was planned again.")
         return self.planner.repair(turn.transcript, plan, problem, self.context)
 
-    def _carry_out(self, turn: Turn, plan: Plan, confirmed: bool, now: float) -> None:
+    def _carry_out(self, turn: Turn, plan: Plan, confirmed: bool) -> None:
         turn.source = plan.source
         if plan.routine is not None:
             turn.notes.append(f"Ran the steps of saved routine {plan.routine}.")
@@ -226,8 +244,9 @@ class Pipeline:
         for result in results:
             turn.actions.append(result)
             self._emit(PipelineEvent(type="action", data=result.model_dump()))
-        if any(r.status == "needs_confirmation" for r in results):
-            self.store.ask([c.model_dump() for c in plan.calls], now)
+        if not self.dry_run and any(r.status in ("needs_confirmation", "needs_input") for r in results):
+            # asked when said, not when the turn began: a first turn may spend half a minute loading the LLM
+            self.store.ask([c.model_dump() for c in plan.calls], self.clock().timestamp())
         turn.reply = " ".join(a.speech for a in turn.actions if a.speech) or NOTHING_HEARD
 
     def take_alerts(self) -> list[Alert]:
@@ -247,7 +266,7 @@ class Pipeline:
         turn = Turn(transcript=f"(the routine {title(routine)})", dry_run=self.dry_run)
         plan = routine_plan(routine)
         turn.at, turn.models = self.clock().timestamp(), self.loaded_models()
-        self._carry_out(turn, plan, confirmed=False, now=turn.at)
+        self._carry_out(turn, plan, confirmed=False)
         self._record(turn)
         return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=turn.reply)
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from device.messages import Turn
 
 _STATUS_STYLE = {"done": "green", "failed": "yellow", "invalid": "red", "denied": "red",
-                 "needs_confirmation": "cyan", "cancelled": "dim"}
+                 "needs_confirmation": "cyan", "needs_input": "cyan", "cancelled": "dim"}
 
 
 def print_turn(turn: Turn, console: Console) -> None:

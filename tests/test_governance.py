@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from device.config import Settings
-from device.confirm import answer
+from device.confirm import answer, said_value
 from device.errors import HarkError
 from device.executor import Executor
 from device.messages import ActionCall
@@ -107,6 +107,45 @@ def test_another_command_or_silence_cancels_the_question(device: Pipeline, tmp_p
     time.sleep(0.1)
     assert device.say("yes").reply == "There's nothing waiting for an answer."
     assert state(device.executor._context, "Garage Door") == "closed"
+
+
+def test_a_value_the_request_left_out_is_asked_for(skills: SkillSet, context: SkillContext) -> None:
+    executor, bare = Executor(skills, context, 5), ActionCall(name="AlarmSet", args={"label": "gym"})
+    asked = executor.run_one(bare)
+    assert (asked.status, asked.speech) == ("needs_input", "What time should the alarm ring?")
+    assert executor.missing(bare) == "time" and executor.problem([bare]) is None  # nothing to repair
+    assert executor.missing(ActionCall(name="AlarmSet", args={"time": "7 am"})) is None
+    assert executor.missing(ActionCall(name="AlarmSet", args={"time": ""})) is None  # wrong, not missing
+    assert executor.run_one(ActionCall(name="HassSetPosition", args={"name": "Garage Door"})).speech == \
+        "To what position, in percent?"
+    assert context.store.alarms() == []
+
+
+@pytest.mark.parametrize(("text", "number", "expected"), [
+    ("Seven thirty.", False, "Seven thirty"), ("um, for seven thirty please", False, "seven thirty"),
+    ("It's milk.", False, "milk"), ("make it twenty two degrees", True, 22.0), ("to 45 percent", True, 45.0),
+    ("for", False, None), ("milk", True, None)])
+def test_the_value_an_answer_says(text: str, number: bool, expected: str | float | None) -> None:
+    assert said_value(text, number) == expected
+
+
+def test_the_answer_fills_the_value_in_the_next_turn(device: Pipeline) -> None:
+    asked = device.say("please set my alarm")  # the model wrote a time; none was said
+    assert [(a.name, a.status) for a in asked.actions] == [("AlarmSet", "needs_input")]
+    assert "time" not in asked.actions[0].args and asked.reply == "What time should the alarm ring?"
+    done = device.say("seven thirty in the morning")
+    assert done.actions[0].status == "done" and done.reply.startswith("Alarm set for 7:30 AM")
+    assert device.say("add to my shopping list").reply == "Which item?"
+    assert device.say("oat milk.").actions[0].args == {"item": "oat milk"}
+    assert [i.item for i in device.executor._context.store.items("Shopping List")] == ["oat milk"]
+    # A command instead of the answer, or a no, cancels the question (one model load: one test).
+    device.say("please set my alarm")
+    assert device.say("turn on the kitchen light").actions[0].name == "HassTurnOn"
+    device.say("please set my alarm")
+    assert device.say("no").reply == "OK, I won't."
+    assert len(device.executor._context.store.alarms()) == 1
+    kept = device.say("set an alarm for noon")  # a time the request says in its own words is kept
+    assert kept.actions[0].status == "done" and kept.actions[0].args["time"]
 
 
 INJECTIONS = [

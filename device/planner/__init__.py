@@ -9,10 +9,10 @@ from functools import cached_property
 from typing import Any
 
 from device.messages import ActionCall, Plan
-from device.planner.fast import SPLIT, FastPlanner
+from device.planner.fast import SPLIT, FastPlanner, build_intents, template_words
 from device.planner.grammar import args_schema
-from device.planner.grounding import numbers_said
-from device.planner.router import Route, Router
+from device.planner.grounding import numbers_said, said_for, stems
+from device.planner.router import LEAD_INS, Route, Router
 from device.planner.targets import TARGET_FIELDS
 from device.planner.teach import teach
 from skills.builtin.routines import find
@@ -58,6 +58,12 @@ class Planner:
         """Loaded on first need: a command a template matches never waits for it (a one-shot
         `hark say` would read ~13 MB of classifier, or train it, for "turn on the kitchen light")."""
         return self._load_router()
+
+    @cached_property
+    def _own_words(self) -> dict[str, set[str]]:
+        """Each skill's template words, and the lead-ins any request may start with."""
+        return {name: stems(f"{words} {' '.join(LEAD_INS)}")
+                for name, words in template_words(build_intents(self._skills, phrasings=True)).items()}
 
     @property
     def llm_loaded(self) -> bool:
@@ -113,13 +119,25 @@ class Planner:
         routes = [self._router.route(p) for p in parts]
         if len(parts) > 1 and len({r.best for r in routes}) == len(routes) and all(
                 len(p.split()) > 1 and self._trusted(r) and r.margin >= PART_MARGIN for p, r in zip(parts, routes)):
-            return Plan(calls=[c for p, r in zip(parts, routes) for c in self._model().fill(p, r.best).calls],
-                        source="llm")
+            return Plan(calls=[self._unmade(c, p) for p, r in zip(parts, routes)
+                               for c in self._model().fill(p, r.best).calls], source="llm")
         route = routes[0] if len(parts) == 1 else self._router.route(text)
         if self._trusted(route):
             plan = self._model().fill(text, route.best)
-            return self._model().choose(text, DECLINE) if self._guessed(plan, text) else plan
+            if self._guessed(plan, text):
+                return self._model().choose(text, DECLINE)
+            return plan.model_copy(update={"calls": [self._unmade(c, text) for c in plan.calls]})
         return self._model().choose(text, DECLINE)
+
+    def _unmade(self, call: ActionCall, text: str) -> ActionCall:
+        """The call less the required values the model made up for a request that says nothing
+        but the skill's own words ("please set my alarm" got "7 am"): the executor asks for them."""
+        skill = self._skills[call.name]
+        if skill.risk == "read" or not stems(text) <= self._own_words.get(call.name, set()):
+            return call
+        required = args_schema(skill.params)["required"]
+        return call.model_copy(update={"args": {k: v for k, v in call.args.items()
+                                                if k not in required or said_for(v, {}, text)}})
 
     def _guessed(self, plan: Plan, text: str) -> bool:
         """A read-only skill (trusted at any router score) given numbers the request never said:

@@ -10,12 +10,13 @@ call, so the skill can say which name it didn't know.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from itertools import islice
 from typing import Any
 
 from hassil import Intents, RecognizeResult, recognize_best
-from hassil.expression import TextChunk
+from hassil.expression import Expression, Group, RuleReference, TextChunk
 from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
 from hassil.sample import sample_intents
 from pydantic import ValidationError
@@ -56,6 +57,25 @@ def build_intents(skills: SkillSet, phrasings: bool = False) -> Intents:
         if blocks:
             data["intents"].setdefault(skill.name, {"data": []})["data"].extend(blocks)
     return Intents.from_dict(data)
+
+
+def template_words(intents: Intents) -> dict[str, str]:
+    """Each intent's words: its templates' fixed text, expansion rules followed, slots left out
+    (what a request for it says before it says anything of its own: "set an alarm")."""
+    return {name: " ".join(text for data in intent.data for sentence in data.sentences
+                           for text in _texts(sentence.expression, {**intents.expansion_rules, **data.expansion_rules}))
+            for name, intent in intents.intents.items()}
+
+
+def _texts(expression: Expression, rules: dict, followed: frozenset[str] = frozenset()) -> Iterator[str]:
+    if isinstance(expression, TextChunk):
+        yield expression.original_text
+    elif isinstance(expression, Group):
+        for item in expression.items:
+            yield from _texts(item, rules, followed)
+    elif isinstance(expression, RuleReference) and expression.rule_name in rules \
+            and expression.rule_name not in followed:  # a rule that names itself is followed once
+        yield from _texts(rules[expression.rule_name].expression, rules, followed | {expression.rule_name})
 
 
 def _entity_context(entity: Entity) -> dict[str, Any]:

@@ -19,6 +19,7 @@ class AlarmTime(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     time: str = Field(description="When it rings, as said or HH:MM, may include the day, e.g. '6:30 am tomorrow'",
+                      json_schema_extra={"ask": "What time should the alarm ring?"},
                       min_length=1, max_length=60)
     label: str | None = Field(None, description="Optional name, e.g. 'yoga'", max_length=40)
     repeat: Repeat | None = Field(None, description="Ring again every day, on weekdays or on weekends")

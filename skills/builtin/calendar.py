@@ -17,7 +17,8 @@ _CALENDAR = "[to|in|on|into] [my|the] calendar"
 class NewEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(description="What it is, e.g. 'dentist' or 'dinner with Sam'", min_length=1, max_length=120)
+    title: str = Field(description="What it is, e.g. 'dentist' or 'dinner with Sam'", min_length=1, max_length=120,
+                       json_schema_extra={"ask": "What should I put on your calendar?"})
     when: str = Field("today", description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
                       max_length=60)
 

@@ -153,7 +153,8 @@ def respond(args: RespondArgs, ctx: SkillContext) -> SkillResult:
 class BroadcastArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(description="The message to announce", max_length=300)
+    message: str = Field(description="The message to announce", max_length=300,
+                         json_schema_extra={"ask": "What should I announce?"})
 
 
 @skill(name="HassBroadcast", description="Announce a message out loud in the home", permissions=["media"],

@@ -195,7 +195,8 @@ def get_state(args: StateQuery, ctx: SkillContext) -> SkillResult:
 
 
 class PositionArgs(Target):
-    position: int = Field(ge=0, le=100, description="Open position in percent")
+    position: int = Field(ge=0, le=100, description="Open position in percent",
+                          json_schema_extra={"ask": "To what position, in percent?"})
 
 
 def _positioned(args: PositionArgs, ctx: SkillContext) -> list[Entity]:
@@ -237,7 +238,8 @@ def _devices(ctx: SkillContext, target: PlaceTarget, domain: str) -> list[Entity
 
 
 class ClimateSetArgs(PlaceTarget):
-    temperature: float = Field(ge=0, le=100, description="Target temperature in degrees (°C or °F)")
+    temperature: float = Field(ge=0, le=100, description="Target temperature in degrees (°C or °F)",
+                               json_schema_extra={"ask": "To what temperature?"})
 
 
 @skill(name="HassClimateSetTemperature", description="Set the thermostat's target temperature",

@@ -15,7 +15,8 @@ _ITEM_CUTOFF = 80.0
 class ItemArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    item: str = Field(description="The thing to add or tick off, e.g. 'milk'", min_length=1, max_length=120)
+    item: str = Field(description="The thing to add or tick off, e.g. 'milk'", min_length=1, max_length=120,
+                      json_schema_extra={"ask": "Which item?"})
 
 
 class ListItemArgs(ItemArgs):

@@ -89,7 +89,8 @@ def previous_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
 
 
 class VolumeArgs(PlayerTarget):
-    volume_level: int = Field(ge=0, le=100, description="Volume in percent")
+    volume_level: int = Field(ge=0, le=100, description="Volume in percent",
+                              json_schema_extra={"ask": "To what volume, in percent?"})
 
 
 @skill(name="HassSetVolume", description="Set the volume to a level", permissions=["media"],
@@ -144,7 +145,8 @@ _MATCH_CUTOFF = 80.0
 
 
 class SearchArgs(PlayerTarget):
-    search_query: str = Field(description="What to play: a title, artist, album or playlist", min_length=1)
+    search_query: str = Field(description="What to play: a title, artist, album or playlist", min_length=1,
+                              json_schema_extra={"ask": "What should I play?"})
     media_class: str | None = Field(None, description="artist, album, track, playlist, podcast, movie, tv_show")
 
 
