@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from device.planner.fast import FastPlanner
+from device.planner.fast import FastPlanner, build_intents, template_words
 from skills.home import Home
 from skills.registry import SkillSet
 
@@ -61,3 +61,10 @@ def test_a_phrasing_for_one_kind_of_device_takes_no_other_kind(fast: FastPlanner
                                   "could you make it bright in the office"])
 def test_anything_else_is_left_to_the_llm(fast: FastPlanner, text: str) -> None:
     assert fast.plan(text) is None
+
+
+def test_template_words_are_the_fixed_text_not_the_slots(skills: SkillSet) -> None:
+    words = template_words(build_intents(skills, phrasings=True))
+    shopping = set(words["HassShoppingListAddItem"].split())  # Home Assistant's sentences, rules followed
+    assert {"add", "shopping", "list"} <= shopping and not {"{item}", "<item>", "bananas"} & shopping
+    assert {"set", "alarm", "wake"} <= set(words["AlarmSet"].split()) and "7" not in words["AlarmSet"]
