@@ -88,6 +88,12 @@ def test_a_date_is_said_when_one_of_its_numbers_is():
     assert grounded({"date": "2024-12-03 16:00"}, {}, "find a cleaner rated 4 stars or more") == {}
 
 
+def test_a_value_in_number_words_is_said_as_the_request_says_it():
+    assert grounded({"item": "three"}, {}, "remove item three") == {"item": "three"}
+    assert grounded({"item": "item 3"}, {}, "remove item three") == {"item": "item 3"}
+    assert grounded({"item": "four"}, {}, "remove item three") == {}
+
+
 def test_a_number_with_thousands_separators_is_said():
     assert grounded({"amount": 1000000}, {}, "a loan of 1,000,000 pesos") == {"amount": 1000000}
     assert grounded({"amount": 1000}, {}, "a loan of 1,000,000 pesos") == {}

@@ -155,6 +155,8 @@ def _spoken(text: str) -> str:
 
 
 def _said(value: Any, said: str) -> bool:
+    if isinstance(value, str):
+        value = _spoken(value)  # in the request's own form: "item three" says "three"
     if isinstance(value, str) and _NUMBER.search(value):
         # "2023-04-05" for "april 5th, 2023": a date, time or code is said when one of its numbers is
         return bool(_numbers(value) & _numbers(said))
