@@ -197,11 +197,12 @@ class Mender:
 def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
              vocabulary: set[str]) -> Iterator[tuple[float, tuple[str, ...]]]:
     """(cost, reading) for each reading in the words of `vocabulary` with at most MAX_CHANGES
-    spans of words (and half the words) replaced: every word it lacks, and perhaps one it has but
+    spans of words (and half the words) replaced: every word it lacks, and perhaps a short or number word it has but
     misheard."""
     lacking = {i for i, w in enumerate(words) if w not in vocabulary and not w.isdigit()}
     most = min(MAX_CHANGES, len(words) // 2)
-    near = {span: [(cost, w) for cost, w in alike if w in vocabulary] for span, alike in options.items()}
+    near = {span: [(cost, w) for cost, w in alike if w in vocabulary] for span, alike in options.items()
+            if _mendable(words[span[0]:span[1]], vocabulary)}
     candidates = [span for span, alike in near.items() if alike]
     if len(lacking) > 2 * most or not lacking <= {i for start, end in candidates for i in range(start, end)}:
         return
@@ -211,6 +212,13 @@ def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
             if lacking <= set(covered) and len(covered) == len(set(covered)):
                 for picks in product(*(near[span] for span in spans)):
                     yield sum(cost for cost, _ in picks), _replaced(words, spans, [w for _, w in picks])
+
+
+def _mendable(heard: list[str], vocabulary: set[str]) -> bool:
+    """Whether these words may be a mishearing: a word the templates have is taken as said unless
+    it is a short function word ("and" for "in") or a number word ("four" for "floor"); "lower the
+    lights in the kitchen" is no misheard "lower the gates in the kitchen"."""
+    return len(heard) > 1 or heard[0] not in vocabulary or len(heard[0]) <= SHORT_WORD or heard[0] in NUMBER_WORDS
 
 
 def _replaced(words: list[str], spans: tuple[Span, ...], picks: list[str]) -> tuple[str, ...]:
