@@ -187,7 +187,9 @@ def _slug(name: str) -> str:
 
 
 def _ha_entity(state: dict[str, Any], area: str | None) -> dict[str, Any]:
-    attributes = state.get("attributes", {})
+    attributes = dict(state.get("attributes", {}))
+    if state["entity_id"].startswith("light.") and isinstance(attributes.get("brightness"), (int, float)):
+        attributes["brightness"] = round(attributes["brightness"] * 100 / 255)  # HA's 0-255, ours in percent
     name = attributes.get("friendly_name") or state["entity_id"].split(".", 1)[1].replace("_", " ")
     return {"id": state["entity_id"], "name": name, "area": _slug(area) if area else None,
             "state": str(state.get("state", "unknown")), "attributes": attributes}

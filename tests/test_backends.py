@@ -97,8 +97,9 @@ class FakeHomeAssistant(BaseHTTPRequestHandler):
         {"entity_id": "cover.garage_door", "state": "closed",
          "attributes": {"friendly_name": "Garage Door", "device_class": "garage"}},
         {"entity_id": "switch.kettle", "state": "off", "attributes": {"friendly_name": "Kettle"}},
+        {"entity_id": "light.hall", "state": "on", "attributes": {"friendly_name": "Hall Light", "brightness": 204}},
     ]
-    areas = {"light.kitchen_ceiling": "Kitchen", "switch.kettle": "Kitchen", "cover.garage_door": None}
+    areas = {"light.kitchen_ceiling": "Kitchen", "switch.kettle": "Kitchen", "cover.garage_door": None, "light.hall": None}
     calls: list = []
 
     def log_message(self, *args) -> None:
@@ -149,12 +150,14 @@ def test_home_assistant_entities_areas_and_service_calls(tmp_path: Path, home_as
     device = _pipeline(tmp_path, home_backend="homeassistant",
                        homeassistant=HomeAssistantSettings(url=home_assistant, token=TOKEN))
     assert {e.name: e.area for e in device.home.entities} == {
-        "Kitchen Ceiling": "kitchen", "Garage Door": None, "Kettle": "kitchen"}
+        "Kitchen Ceiling": "kitchen", "Garage Door": None, "Kettle": "kitchen", "Hall Light": None}
     assert device.say("turn on the kettle").actions[0].status == "done"
     assert device.say("set the kitchen ceiling to 30 percent").actions[0].status == "done"
+    assert device.say("dim the hall light").reply == "Dimmed Hall Light to 55%."  # HA's 204 of 255 is 80%
     assert FakeHomeAssistant.calls == [
         ("homeassistant/turn_on", {"entity_id": "switch.kettle"}),
         ("light/turn_on", {"entity_id": "light.kitchen_ceiling", "brightness_pct": 30}),
+        ("light/turn_on", {"entity_id": "light.hall", "brightness_pct": 55}),
     ]
 
 

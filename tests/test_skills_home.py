@@ -65,6 +65,19 @@ def test_light_set_brightness_and_colour(run, ctx: SkillContext) -> None:
     assert run("HassLightSet", name="Sofa Lamp").speech == "To what brightness or colour?"
 
 
+def test_lights_dim_and_brighten_by_a_step(run, ctx: SkillContext) -> None:
+    """An on light without a level is at full; a step down never switches a light on, a step up does."""
+    assert run("HassLightSet", name="Desk Lamp", step=-25).speech == "Dimmed Desk Lamp to 75%."
+    assert run("HassLightSet", name="Desk Lamp", step=-25).speech == "Dimmed Desk Lamp to 50%."
+    assert run("HassLightSet", name="Sofa Lamp", step=-25).speech == "Dimmed Sofa Lamp to 0%."
+    assert entity(ctx, "Sofa Lamp").state == "off"
+    assert run("HassLightSet", domain="light", step=25).speech == "Brightened 2 lights."
+    assert [(e.state, e.attributes["brightness"]) for e in map(lambda n: entity(ctx, n), ["Sofa Lamp", "Desk Lamp"])] \
+        == [("on", 25), ("on", 75)]
+    assert run("HassLightSet", name="Desk Lamp", step=-100).speech == "Dimmed Desk Lamp to 0%."
+    assert entity(ctx, "Desk Lamp").state == "off"
+
+
 def test_state_questions(run) -> None:
     assert run("HassGetState", name="Desk Lamp").speech == "Desk Lamp is on."
     assert run("HassGetState", name="Sofa Lamp", state="on").speech == "No, Sofa Lamp is off."

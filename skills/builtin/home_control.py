@@ -112,9 +112,17 @@ def turn_off(args: Target, ctx: SkillContext) -> SkillResult:
     return _apply(ctx, args, _OFF_STATE, "off")
 
 
+_HERE = {"area": {"slot": True}}  # no place said: the device's own area, as Home Assistant's templates take it
+# How far "dim the lights" or "brighter" moves the brightness, in percent points (as far as a
+# Home Assistant dimmer's step).
+STEP = 25
+
+
 class LightSetArgs(Target):
     brightness: int | None = Field(None, ge=0, le=100, description="Brightness in percent")
     color: str | None = Field(None, description="Colour name, e.g. red")
+    step: int | None = Field(None, ge=-100, le=100,
+                             description="Brightness change in percent points: negative dims, positive brightens")
 
 
 def _light_levels(args: LightSetArgs) -> dict[str, Any]:
@@ -125,18 +133,64 @@ def _say_levels(levels: dict[str, Any]) -> str:
     return " and ".join(f"{v}%" if k == "brightness" else str(v) for k, v in levels.items())
 
 
-def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
-    if not _light_levels(args):
+def _lights(args: LightSetArgs, ctx: SkillContext) -> list[Entity]:
+    if not _light_levels(args) and not args.step:
         raise SkillError("To what brightness or colour?")
-    lights = ctx.home.resolve(args.model_copy(update={"domain": args.domain or "light"}))
-    who = f"the {lights[0].name}" if len(lights) == 1 else f"{len(lights)} lights"
-    return Preview(summary=f"set {who} to {_say_levels(_light_levels(args))}")
+    return ctx.home.resolve(args.model_copy(update={"domain": args.domain or "light"}))
 
 
-@skill(name="HassLightSet", description="Set the brightness or colour of lights", permissions=["home.control"],
-       preview=_light_preview,
+def _stepped(light: Entity, step: int) -> int:
+    """The brightness a step takes a light to: an off light starts from 0, an on light without a
+    level from full; a step down never switches a light on."""
+    now = int(light.attributes.get("brightness", 100)) if light.state == "on" else 0
+    return max(0, min(100, now + step)) if now or step > 0 else 0
+
+
+def _who(lights: list[Entity], the: str = "") -> str:
+    return f"{the}{lights[0].name}" if len(lights) == 1 else f"{len(lights)} lights"
+
+
+def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
+    lights = _lights(args, ctx)
+    if _light_levels(args):
+        return Preview(summary=f"set {_who(lights, 'the ')} to {_say_levels(_light_levels(args))}")
+    return Preview(summary=f"{'brighten' if args.step > 0 else 'dim'} {_who(lights, 'the ')}",
+                   changes=[Change(entity_id=e.id, name=e.name, before=e.state, after=f"{_stepped(e, args.step)}%")
+                            for e in lights])
+
+
+def _step_lights(lights: list[Entity], step: int, ctx: SkillContext) -> SkillResult:
+    levels = {light.id: _stepped(light, step) for light in lights}
+    for light in lights:
+        ctx.home.set_state(light, "on" if levels[light.id] else "off", brightness=levels[light.id])
+    verb = "Brightened" if step > 0 else "Dimmed"
+    level = f" to {levels[lights[0].id]}%" if len(set(levels.values())) == 1 else ""
+    return SkillResult(speech=f"{verb} {_who(lights)}{level}.", data={"entities": list(levels), "brightness": levels})
+
+
+def _step_examples(verb: str, verbs: str, comparative: str, step: int) -> list[Example]:
+    """Dimming or brightening by a step: "dim the lights", "make the kitchen lights brighter". A
+    device by name takes only the one verb that is a light's alone ("lower the blinds" closes them)."""
+    lights, fixed = "(light|lights|lamp|lamps|lighting|brightness)", {"step": step}
+    verbs = f"({verb}|{verbs})"
+    return [Example(template=f"{verbs} [the] {lights}", slots=fixed, requires=_HERE),
+            Example(template=f"{verbs} [all] [the] {lights}", slots=fixed),
+            Example(template=f"{verbs} [the] {lights} in [the] {{area}}", slots=fixed),
+            Example(template=f"{verbs} [the] {{area}} {lights}", slots=fixed),
+            Example(template=f"{verb} [the] {{name}}", slots=fixed, requires={"domain": "light"}),
+            Example(template=f"make [the] (light|lights|lamp) {comparative}", slots=fixed, requires=_HERE),
+            Example(template=f"make [all] [the] (light|lights|lamp) {comparative}", slots=fixed),
+            Example(template=f"make [the] {{area}} (light|lights|lamp) {comparative}", slots=fixed),
+            Example(template=f"make [the] (light|lights|lamp) {comparative} in [the] {{area}}", slots=fixed),
+            Example(template=f"make [the] {{name}} {comparative}", slots=fixed, requires={"domain": "light"})]
+
+
+@skill(name="HassLightSet", description="Set the brightness or colour of lights, or dim or brighten them",
+       permissions=["home.control"], preview=_light_preview,
        examples=[Example(template="set [the] {name} to {brightness} percent", requires={"domain": "light"}),
-                 "(dim|set) [the] {area} lights to {brightness} percent"],
+                 "(dim|set) [the] {area} lights to {brightness} percent",
+                 *_step_examples("dim", "darken|lower|reduce|decrease|turn down", "(dimmer|darker)", -STEP),
+                 *_step_examples("brighten", "raise|increase|turn up", "(brighter|lighter)", STEP)],
        phrasings=["(dim|brighten) the (lights|light|lamp|room) [in the {area}]",
                   "make [the] (lights|room|it) (brighter|dimmer|darker|lighter) [in the {area}]",
                   "(change|set|turn) the (lights|light|lamp) [colour|color] to {color}",
@@ -156,14 +210,13 @@ def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
                   "set the mood [lighting] [please]", "switch [the lights] to (night|reading|party|relax|evening) (light|lighting|mode) [setting]",
                   "change [my|the] [room] lights (so that|to help) {thing}", "(show|give) [us|me] [some] {color} [light|lights]"])
 def light_set(args: LightSetArgs, ctx: SkillContext) -> SkillResult:
-    changes = _light_levels(args)
+    lights, changes = _lights(args, ctx), _light_levels(args)
     if not changes:
-        raise SkillError("To what brightness or colour?")
-    lights = ctx.home.resolve(args.model_copy(update={"domain": args.domain or "light"}))
+        return _step_lights(lights, args.step, ctx)
     for light in lights:
         ctx.home.set_state(light, "off" if args.brightness == 0 else "on", **changes)
-    who = lights[0].name if len(lights) == 1 else f"{len(lights)} lights"
-    return SkillResult(speech=f"Set {who} to {_say_levels(changes)}.", data={"entities": [e.id for e in lights], **changes})
+    return SkillResult(speech=f"Set {_who(lights)} to {_say_levels(changes)}.",
+                       data={"entities": [e.id for e in lights], **changes})
 
 
 class StateQuery(Target):
