@@ -115,6 +115,15 @@ def test_a_repaired_call_naming_no_place_acts_in_the_devices_own_area(pipeline: 
     assert [(c.name, c.args.get("area")) for c in repaired.calls] == [("HassTurnOff", "Kitchen")], repaired
 
 
+def test_a_repaired_plan_keeps_only_the_values_the_request_said(pipeline: Pipeline) -> None:
+    """The model repaired a colourless "dim the lights" to 25% and red; values go through the same
+    grounding as a first plan's."""
+    first = Plan(calls=[ActionCall(name="HassLightSet", args={"domain": "light"})], source="llm")
+    repaired = pipeline.planner.repair("dim the lights", first, pipeline.executor.problem(first.calls))
+    assert repaired.calls and {c.name for c in repaired.calls} <= {"HassLightSet", "Answer"}
+    assert not [c.args for c in repaired.calls if {"brightness", "color"} & c.args.keys()], repaired
+
+
 @pytest.mark.parametrize("text, where", [
     ('[quiet_hours]\nstart = "late"\nend = "07:00"\n', "quiet_hours.start"),
     ('[quiet_hours]\nstart = "22:00"\nend = "07:00"\nvolume = 3\n', "quiet_hours.volume"),

@@ -60,7 +60,6 @@ class LLMPlanner:
         self._skills = skills = offered(skills)
         self._model = model
         self._home = home
-        self._grammar = plan_grammar(skills)
         self._prefix = self._build_prefix(skills, home, fast)
 
     def _build_prefix(self, skills: SkillSet, home: Home, fast: FastPlanner) -> str:
@@ -77,9 +76,6 @@ class LLMPlanner:
     def warm(self, cache_dir: Path | None = None) -> str:
         return self._model.warm(self._prefix, cache_dir)
 
-    def __call__(self, text: str) -> Plan:
-        return self._complete(_turn(text))
-
     def fill(self, text: str, name: str) -> Plan:
         """One call of the skill the router chose: the answer starts with its name, so the model
         writes only the arguments, under that skill's argument grammar."""
@@ -91,10 +87,17 @@ class LLMPlanner:
         args = _load(raw, "}")
         if args is None:
             return Plan(calls=[_cut_off()], source="llm")
-        args = without_restated(grounded(args, schema, text), schema["required"], name)
+        return Plan(calls=[self._said(ActionCall(name=name, args=args), text)], source="llm")
+
+    def _said(self, call: ActionCall, text: str) -> ActionCall:
+        """The call with only the optional values the request said, its target in the home's names."""
+        if call.name not in self._skills:
+            return call
+        schema = args_schema(self._skills[call.name].params)
+        args = without_restated(grounded(call.args, schema, text), schema["required"], call.name)
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)
-        return Plan(calls=[ActionCall(name=name, args=args)], source="llm")
+        return call.model_copy(update={"args": args})
 
     def choose(self, text: str, names: list[str]) -> Plan:
         """Calls of only these skills (the router's best guesses, and ways to decline)."""
@@ -103,14 +106,16 @@ class LLMPlanner:
     def repair(self, text: str, calls: list[ActionCall], problem: str) -> Plan:
         """Plan again after the first plan failed its checks, with that plan and why in the prompt.
         A repair may fix arguments, not change the request: its grammar admits only the skills the
-        first plan called, and Answer to ask what the user meant."""
+        first plan called, and Answer to ask what the user meant. Its values are grounded in the
+        request like a first plan's ("dim the lights" was repaired to 25% and red)."""
         first = json.dumps([c.model_dump() for c in calls])
         feedback = f"That can't run: {problem} Correct the arguments, or use Answer to ask what I meant."
         kept = SkillSet({s.name: s for s in self._skills if s.name in {c.name for c in calls} | {"Answer"}})
-        return self._complete(f"{_turn(text)}{first}<|im_end|>\n{_turn(feedback)}", plan_grammar(kept))
+        plan = self._complete(f"{_turn(text)}{first}<|im_end|>\n{_turn(feedback)}", plan_grammar(kept))
+        return plan.model_copy(update={"calls": [self._said(c, text) for c in plan.calls]})
 
-    def _complete(self, turns: str, grammar: str | None = None) -> Plan:
-        raw = self._model.complete(self._prefix + turns, grammar or self._grammar, MAX_PLAN_TOKENS)
+    def _complete(self, turns: str, grammar: str) -> Plan:
+        raw = self._model.complete(self._prefix + turns, grammar, MAX_PLAN_TOKENS)
         return Plan(calls=_parse(raw), source="llm")
 
 
