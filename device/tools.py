@@ -71,7 +71,10 @@ class Tool(BaseModel):
         return stems(f"{self.name} {self.description} {' '.join(_property_names(self.parameters))}")
 
     def args_schema(self) -> dict[str, Any]:
-        return _schema(self.parameters or {"type": "object", "properties": {}})
+        """A tool that declares no parameters takes none (the model filled "get_version" with its
+        own schema); a nested object without properties stays open, as a dict of anything."""
+        schema = _schema(self.parameters or {"type": "object", "properties": {}})
+        return schema if schema.get("properties") else {**schema, "additionalProperties": False}
 
 
 def _property_names(schema: dict[str, Any]) -> list[str]:

@@ -60,6 +60,12 @@ def test_a_value_of_any_type_is_a_plain_value_not_an_object() -> None:
     assert kinds == ["string", "number", "boolean"]
 
 
+def test_a_tool_that_declares_no_parameters_takes_none() -> None:
+    for parameters in ({"type": "dict", "required": [], "properties": {}}, {}):
+        schema = Tool.read({"name": "get_version", "parameters": parameters}).args_schema()
+        assert (schema["type"], schema["properties"], schema["additionalProperties"]) == ("object", {}, False)
+
+
 def test_the_fitting_tool_is_called_with_values_from_the_request(planner: ToolPlanner) -> None:
     calls = planner.plan("What's the weather like in Oslo right now?", [BOOKING, WEATHER])
     assert [c.name for c in calls] == ["get_current_weather"]
