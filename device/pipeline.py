@@ -218,7 +218,8 @@ class Pipeline:
             return None
         index, field = asked
         kind = args_schema(self.skills[calls[index].name].params)["properties"].get(field, {}).get("type")
-        if (value := said_value(text, number=kind in ("integer", "number"))) is None:
+        frame = self.planner.own_words(calls[index].name)
+        if (value := said_value(text, number=kind in ("integer", "number"), frame=frame)) is None:
             return None
         calls[index] = calls[index].model_copy(update={"args": {**calls[index].args, field: value}})
         return Plan(calls=calls, source="fast")

@@ -27,6 +27,9 @@ def fast(skills: SkillSet, home: Home) -> FastPlanner:
     ("what time is it", "HassGetCurrentTime", {}),
     ("what day of the week is it", "HassGetCurrentDate", {}),
     ("how many days until christmas", "HassGetCurrentDate", {"day": "christmas"}),
+    ("dim the lights", "HassLightSet", {"step": -25, "area": "Bedroom"}),
+    ("make the kitchen lights brighter", "HassLightSet", {"area": "Kitchen", "step": 25}),
+    ("play", "HassMediaUnpause", {}),
 ])
 def test_common_commands(fast: FastPlanner, text: str, name: str, args: dict) -> None:
     plan = fast.plan(text, context={"area": "Bedroom"})  # the device stands in the bedroom
@@ -52,8 +55,8 @@ def test_an_unknown_name_is_kept_only_where_it_could_be_a_device(fast: FastPlann
 
 
 def test_a_phrasing_for_one_kind_of_device_takes_no_other_kind(fast: FastPlanner) -> None:
-    # "<close> <name>" is a cover's phrasing: "lower the lights" is no "close the lights".
-    assert fast.plan("lower the lights") is None
+    # "<close> <name>" is a cover's phrasing: "lower the lights" is no "close the lights" (it dims them).
+    assert [(c.name, c.args) for c in fast.plan("lower the lights").calls] == [("HassLightSet", {"step": -25})]
     assert [(c.name, c.args) for c in fast.plan("lower the blinds").calls] == [("HassTurnOff", {"domain": "cover"})]
 
 

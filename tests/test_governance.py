@@ -12,6 +12,7 @@ from device.errors import HarkError
 from device.executor import Executor
 from device.messages import ActionCall
 from device.pipeline import Pipeline
+from device.planner.grounding import stems
 from device.policy import Policy
 from skills.home import Target
 from skills.registry import SkillSet
@@ -129,6 +130,13 @@ def test_the_value_an_answer_says(text: str, number: bool, expected: str | float
     assert said_value(text, number) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("add milk", "milk"), ("milk to my shopping list", "milk"), ("please add some milk to the list", "some milk"),
+    ("oat milk", "oat milk"), ("add", "add")])
+def test_an_answer_that_repeats_the_command_gives_the_value_alone(text: str, expected: str) -> None:
+    assert said_value(text, False, frame=stems("add to my shopping list")) == expected
+
+
 def test_the_answer_fills_the_value_in_the_next_turn(device: Pipeline) -> None:
     asked = device.say("please set my alarm")  # the model wrote a time; none was said
     assert [(a.name, a.status) for a in asked.actions] == [("AlarmSet", "needs_input")]
@@ -138,6 +146,9 @@ def test_the_answer_fills_the_value_in_the_next_turn(device: Pipeline) -> None:
     assert device.say("add to my shopping list").reply == "Which item?"
     assert device.say("oat milk.").actions[0].args == {"item": "oat milk"}
     assert [i.item for i in device.executor._context.store.items("Shopping List")] == ["oat milk"]
+    device.say("add to my shopping list")
+    assert device.say("add milk").actions[0].args == {"item": "milk"}
+    assert device.say("play some music").reply == "What should I play?"  # "music" is no title
     # A command instead of the answer, or a no, cancels the question (one model load: one test).
     device.say("please set my alarm")
     assert device.say("turn on the kitchen light").actions[0].name == "HassTurnOn"

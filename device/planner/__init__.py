@@ -36,6 +36,11 @@ PART_MARGIN = 0.4
 DECLINE = ["Answer", "Unsupported"]
 
 
+def _number_said(value: object, text: str) -> bool:
+    """A value of digits and signs alone ("7:30", 20) that the request says."""
+    return not stems(str(value)) and said_for(value, {}, text)
+
+
 def routine_plan(routine: Routine) -> Plan:
     """A saved routine's steps, exactly as they were read back when it was taught."""
     return Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
@@ -60,10 +65,14 @@ class Planner:
         return self._load_router()
 
     @cached_property
-    def _own_words(self) -> dict[str, set[str]]:
+    def _words_by_skill(self) -> dict[str, set[str]]:
         """Each skill's template words, and the lead-ins any request may start with."""
         return {name: stems(f"{words} {' '.join(LEAD_INS)}")
                 for name, words in template_words(build_intents(self._skills, phrasings=True)).items()}
+
+    def own_words(self, name: str) -> set[str]:
+        """The words (as stems) a skill's templates say around its values, and the lead-ins."""
+        return self._words_by_skill.get(name, set())
 
     @property
     def llm_loaded(self) -> bool:
@@ -96,14 +105,15 @@ class Planner:
 
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
         """A template match that took free text or an unknown device name, unless the router is
-        sure another skill is meant ("lower the volume" is no device called "volume" to switch off)."""
+        sure another skill is meant ("lower the volume" is no device called "volume" to switch off);
+        free text of the template's own words is no value ("play some music" names nothing to play)."""
         plan = self._fast.plan(text, context)
         if plan is None or len(plan.calls) > 1:
             return plan
         route = self._router.route(text, keep=None)
         matched = route.scores[route.skills.index(plan.calls[0].name)]
         overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN
-        return None if overruled else plan
+        return None if overruled else plan.model_copy(update={"calls": [self._unmade(plan.calls[0], text)]})
 
     def repair(self, text: str, plan: Plan, problem: str, context: dict[str, Any] | None = None) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired);
@@ -131,13 +141,14 @@ class Planner:
 
     def _unmade(self, call: ActionCall, text: str) -> ActionCall:
         """The call less the required values the model made up for a request that says nothing
-        but the skill's own words ("please set my alarm" got "7 am"): the executor asks for them."""
+        but the skill's own words ("please set my alarm" got "7 am"; "play" a search for "play"):
+        the executor asks for them. Such a request can say a number ("set an alarm for 7"), no more."""
         skill = self._skills[call.name]
-        if skill.risk == "read" or not stems(text) <= self._own_words.get(call.name, set()):
+        if skill.risk == "read" or not stems(text) <= self.own_words(call.name):
             return call
         required = args_schema(skill.params)["required"]
         return call.model_copy(update={"args": {k: v for k, v in call.args.items()
-                                                if k not in required or said_for(v, {}, text)}})
+                                                if k not in required or _number_said(v, text)}})
 
     def _guessed(self, plan: Plan, text: str) -> bool:
         """A read-only skill (trusted at any router score) given numbers the request never said:

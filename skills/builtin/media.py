@@ -58,7 +58,7 @@ def pause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassMediaUnpause", description="Resume paused music or video", permissions=["media"],
-       examples=_verbs("(resume|unpause)"),
+       examples=[*_verbs("(resume|unpause)"), "[hit|press] play"],  # a bare "play" plays on, as a remote's button does
        phrasings=["(resume|continue|restart) [the] (music|song|playback|podcast|audiobook)", "keep playing",
                   "(carry|go) on [playing]"])
 def unpause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
