@@ -197,8 +197,8 @@ class Mender:
 def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
              vocabulary: set[str]) -> Iterator[tuple[float, tuple[str, ...]]]:
     """(cost, reading) for each reading in the words of `vocabulary` with at most MAX_CHANGES
-    spans of words (and half the words) replaced: every word it lacks, and perhaps a short or number word it has but
-    misheard."""
+    spans of words (and half the words) replaced: every word it lacks, and perhaps a short or
+    number word it has but misheard."""
     lacking = {i for i, w in enumerate(words) if w not in vocabulary and not w.isdigit()}
     most = min(MAX_CHANGES, len(words) // 2)
     near = {span: [(cost, w) for cost, w in alike if w in vocabulary] for span, alike in options.items()

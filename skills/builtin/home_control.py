@@ -154,9 +154,9 @@ def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
     lights = _lights(args, ctx)
     if _light_levels(args):
         return Preview(summary=f"set {_who(lights, 'the ')} to {_say_levels(_light_levels(args))}")
+    after = {e.id: "on" if _stepped(e, args.step) else "off" for e in lights}
     return Preview(summary=f"{'brighten' if args.step > 0 else 'dim'} {_who(lights, 'the ')}",
-                   changes=[Change(entity_id=e.id, name=e.name, before=e.state, after=f"{_stepped(e, args.step)}%")
-                            for e in lights])
+                   changes=[Change(entity_id=e.id, name=e.name, before=e.state, after=after[e.id]) for e in lights])
 
 
 def _step_lights(lights: list[Entity], step: int, ctx: SkillContext) -> SkillResult:
@@ -171,12 +171,11 @@ def _step_lights(lights: list[Entity], step: int, ctx: SkillContext) -> SkillRes
 def _step_examples(verb: str, verbs: str, comparative: str, step: int) -> list[Example]:
     """Dimming or brightening by a step: "dim the lights", "make the kitchen lights brighter". A
     device by name takes only the one verb that is a light's alone ("lower the blinds" closes them)."""
-    lights, fixed = "(light|lights|lamp|lamps|lighting|brightness)", {"step": step}
-    verbs = f"({verb}|{verbs})"
-    return [Example(template=f"{verbs} [the] {lights}", slots=fixed, requires=_HERE),
-            Example(template=f"{verbs} [all] [the] {lights}", slots=fixed),
-            Example(template=f"{verbs} [the] {lights} in [the] {{area}}", slots=fixed),
-            Example(template=f"{verbs} [the] {{area}} {lights}", slots=fixed),
+    lights, fixed, any_verb = "(light|lights|lamp|lamps|lighting|brightness)", {"step": step}, f"({verb}|{verbs})"
+    return [Example(template=f"{any_verb} [the] {lights}", slots=fixed, requires=_HERE),
+            Example(template=f"{any_verb} [all] [the] {lights}", slots=fixed),
+            Example(template=f"{any_verb} [the] {lights} in [the] {{area}}", slots=fixed),
+            Example(template=f"{any_verb} [the] {{area}} {lights}", slots=fixed),
             Example(template=f"{verb} [the] {{name}}", slots=fixed, requires={"domain": "light"}),
             Example(template=f"make [the] (light|lights|lamp) {comparative}", slots=fixed, requires=_HERE),
             Example(template=f"make [all] [the] (light|lights|lamp) {comparative}", slots=fixed),
