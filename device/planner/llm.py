@@ -91,8 +91,6 @@ class LLMPlanner:
 
     def _said(self, call: ActionCall, text: str) -> ActionCall:
         """The call with only the optional values the request said, its target in the home's names."""
-        if call.name not in self._skills:
-            return call
         schema = args_schema(self._skills[call.name].params)
         args = without_restated(grounded(call.args, schema, text), schema["required"], call.name)
         if any(field in schema["properties"] for field in TARGET_FIELDS):
