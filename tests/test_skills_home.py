@@ -69,7 +69,7 @@ def test_lights_dim_and_brighten_by_a_step(run, ctx: SkillContext) -> None:
     """An on light without a level is at full; a step down never switches a light on, a step up does."""
     assert run("HassLightSet", name="Desk Lamp", step=-25).speech == "Dimmed Desk Lamp to 75%."
     assert run("HassLightSet", name="Desk Lamp", step=-25).speech == "Dimmed Desk Lamp to 50%."
-    assert run("HassLightSet", name="Sofa Lamp", step=-25).speech == "Dimmed Sofa Lamp to 0%."
+    assert run("HassLightSet", name="Sofa Lamp", step=-25).speech == "Sofa Lamp is already off."
     assert entity(ctx, "Sofa Lamp").state == "off"
     assert run("HassLightSet", domain="light", step=25).speech == "Brightened 2 lights."
     assert [(e.state, e.attributes["brightness"]) for e in map(lambda n: entity(ctx, n), ["Sofa Lamp", "Desk Lamp"])] \

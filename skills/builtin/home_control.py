@@ -160,6 +160,8 @@ def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
 
 
 def _step_lights(lights: list[Entity], step: int, ctx: SkillContext) -> SkillResult:
+    if step < 0 and all(light.state != "on" for light in lights):
+        return SkillResult(speech=f"{_who(lights)} {'is' if len(lights) == 1 else 'are'} already off.")
     levels = {light.id: _stepped(light, step) for light in lights}
     for light in lights:
         ctx.home.set_state(light, "on" if levels[light.id] else "off", brightness=levels[light.id])
