@@ -51,8 +51,9 @@ def _unframed(value: str, frame: set[str]) -> str:
     frame's words and common words, where they hold a frame word; the common words just before
     the value stay with it ("play the beatles" is "the beatles")."""
     words = value.split()
-    framing = [bool(stems(w) & frame) or not stems(w) for w in words]
-    framed = [bool(stems(w) & frame) for w in words]
+    said = [stems(w) for w in words]
+    framed = [bool(s & frame) for s in said]
+    framing = [f or not s for f, s in zip(framed, said)]
     start = 0
     while start < len(words) and framing[start]:
         start += 1

@@ -143,7 +143,7 @@ def _stepped(light: Entity, step: int) -> int:
     """The brightness a step takes a light to: an off light starts from 0, an on light without a
     level from full; a step down never switches a light on."""
     now = int(light.attributes.get("brightness", 100)) if light.state == "on" else 0
-    return max(0, min(100, now + step)) if now or step > 0 else 0
+    return max(0, min(100, now + step))
 
 
 def _who(lights: list[Entity], the: str = "") -> str:
@@ -151,9 +151,9 @@ def _who(lights: list[Entity], the: str = "") -> str:
 
 
 def _light_preview(args: LightSetArgs, ctx: SkillContext) -> Preview:
-    lights = _lights(args, ctx)
-    if _light_levels(args):
-        return Preview(summary=f"set {_who(lights, 'the ')} to {_say_levels(_light_levels(args))}")
+    lights, levels = _lights(args, ctx), _light_levels(args)
+    if levels:
+        return Preview(summary=f"set {_who(lights, 'the ')} to {_say_levels(levels)}")
     after = {e.id: "on" if _stepped(e, args.step) else "off" for e in lights}
     return Preview(summary=f"{'brighten' if args.step > 0 else 'dim'} {_who(lights, 'the ')}",
                    changes=[Change(entity_id=e.id, name=e.name, before=e.state, after=after[e.id]) for e in lights])
