@@ -45,6 +45,14 @@ def test_it_is_trained_from_every_skills_templates_and_phrasings(pipeline: Pipel
     assert all("{" not in text for text, _ in pairs)  # every slot filled
 
 
+def test_one_skills_templates_leave_every_other_skills_sentences_as_they_were(pipeline: Pipeline) -> None:
+    intents = build_intents(pipeline.skills, phrasings=True)
+    before = list(training_sentences(intents, pipeline.home))
+    del intents.intents["HassTurnOn"]  # as if a skill drawn early had gone (or had other templates)
+    after = list(training_sentences(intents, pipeline.home))
+    assert after == [pair for pair in before if pair[1] != "HassTurnOn"]
+
+
 def test_free_text_is_never_filled_with_a_word_of_the_homes_devices(pipeline: Pipeline) -> None:
     fillers = home_fillers(pipeline.home)  # the default home has a Coffee Maker
     assert "coffee" in FILLERS and "coffee" not in fillers
