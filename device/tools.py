@@ -17,11 +17,13 @@ requests that a tool it was offered fits ("add todo with content go to sleep at 
 A call whose required text or number the request never said ("buy tickets" with no
 destination) is not made: the model invented it. A code is said when the request says what the
 parameter's description gives it for ("1 represents Bangkok"). Optional arguments the request
-never said are dropped (device.planner.grounding).
+never said are dropped (device.planner.grounding); a day or time of day the request names
+replaces the model's reckoning of it ("8pm" written as 18:00; device.planner.moments).
 """
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,7 @@ from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
 from device.planner.grounding import grounded, said_for, stems
+from device.planner.moments import as_said
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -175,7 +178,9 @@ class ToolPlanner:
         parameters = {t.name: t.parameters for t in relevant}
         if not all(_required_values_said(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
-        return [ToolCall(name=c.name, arguments=grounded(c.arguments, parameters[c.name], request)) for c in calls]
+        # Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)
+        return [ToolCall(name=c.name, arguments=as_said(grounded(c.arguments, parameters[c.name], request),
+                                                        request, date.today())) for c in calls]
 
     def _no_call_log_odds(self, prompt: str) -> float:
         """log P(the answer is "[]") - log P(it starts a call), over the ways the JSON list may

@@ -113,6 +113,19 @@ def test_one_request_can_make_several_calls(planner: ToolPlanner) -> None:
     assert [c.arguments["city"] for c in calls] == ["Oslo", "Rome"]
 
 
+def test_a_time_of_day_is_the_one_the_request_says(planner: ToolPlanner) -> None:
+    # The 0.5B model writes 17:00 for both; the date it copies right.
+    reschedule = {"name": "reschedule_meeting", "description": "Move a meeting to a new date and time.",
+                  "parameters": {"type": "dict", "required": ["meeting", "new_time"], "properties": {
+                      "meeting": {"type": "string", "description": "The meeting's name"},
+                      "new_time": {"type": "string", "description": "The new date and time, in ISO 8601 format, "
+                                                                    "e.g. 2024-05-01T09:00:00"}}}}
+    for request, when in [("move the budget review to February 6, 2025 at 8pm", "2025-02-06T20:00"),
+                          ("move the budget review to the 4th of march 2025 at 7 in the evening", "2025-03-04T19:00")]:
+        [call] = planner.plan(request, [reschedule])
+        assert call.arguments["new_time"].startswith(when), call
+
+
 def test_bfcl_rules() -> None:
     row = ToolRow(id="x", request="", tools=[WEATHER],
                   answer=[{"get_current_weather": {"city": ["Paris, France", "Paris"], "unit": ["", "celsius"]}}])

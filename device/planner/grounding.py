@@ -39,7 +39,7 @@ show find let make want need like know help have has had using use via""".split(
 def grounded(args: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, Any]:
     """The arguments, less the optional values the request never said (JSON schema `schema`
     says which are required; an object's own optional values are grounded too)."""
-    said = _spoken(text)
+    said = spoken(text)
     return _grounded(args, schema, said, stems(said, keep_stop=True))
 
 
@@ -58,7 +58,7 @@ def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stem
 def said_for(value: Any, field: dict[str, Any], text: str) -> bool:
     """Whether the request says this value (a word of it, nearly, or one of its numbers), or says
     what the field's description pairs with it."""
-    said = _spoken(text)
+    said = spoken(text)
     return _said(value, said) or _described(value, field, stems(said, keep_stop=True))
 
 
@@ -95,7 +95,7 @@ def _same_code(code: str, value: Any) -> bool:
 def numbers_said(args: dict[str, Any], text: str) -> bool:
     """Whether every number among these values (numbers, and texts with digits in them) has one
     of its numbers said in the request."""
-    said = _spoken(text)
+    said = spoken(text)
     return all(_said(v, said) for v in args.values()
                if isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, str) and _NUMBER.search(v))
 
@@ -146,17 +146,17 @@ def _restates(key: str, value: Any, args: dict[str, Any], skill: str) -> bool:
 
 def _words(text: str) -> set[str]:
     """Lower-case words, numbers as numbers ("10" and "10.0" are one word)."""
-    return {str(float(w)) if w[0].isdigit() else w for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", _spoken(text))}
+    return {str(float(w)) if w[0].isdigit() else w for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", spoken(text))}
 
 
-def _spoken(text: str) -> str:
+def spoken(text: str) -> str:
     """The words in lower case with every number in digits: "two pm" too, "1,000,000" as 1000000."""
     return alpha2digit(re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower()), "en", threshold=0)
 
 
 def _said(value: Any, said: str) -> bool:
     if isinstance(value, str):
-        value = _spoken(value)  # in the request's own form: "item three" says "three"
+        value = spoken(value)  # in the request's own form: "item three" says "three"
     if isinstance(value, str) and _NUMBER.search(value):
         # "2023-04-05" for "april 5th, 2023": a date, time or code is said when one of its numbers is
         return bool(_numbers(value) & _numbers(said))
