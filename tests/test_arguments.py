@@ -119,6 +119,12 @@ def test_a_quoted_value_is_said():
     assert grounded({"track": "Yesterday"}, {}, "play 'Bohemian Rhapsody' in the kitchen") == {}
 
 
+def test_a_text_sharing_only_little_words_with_the_request_was_not_said():
+    request = "two tickets on the 9th of june in Leeds, and my seat by the aisle"
+    assert grounded({"movie": "The Matrix", "user": "my_username", "seat": "aisle"}, {}, request) == {"seat": "aisle"}
+    assert grounded({"mode": "POWER_ON"}, {}, "the air conditioner turned on with cool mode") == {"mode": "POWER_ON"}
+
+
 def test_a_value_made_of_the_calls_own_words_says_nothing():
     # "set a timer for ten minutes": a name "timer 10 minutes" would be read back as one.
     assert without_restated({"minutes": 10.0, "name": "timer 10 minutes"}, [], "HassStartTimer") == {"minutes": 10.0}

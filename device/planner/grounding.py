@@ -161,11 +161,19 @@ def _said(value: Any, said: str) -> bool:
         # "2023-04-05" for "april 5th, 2023": a date, time or code is said when one of its numbers is
         return bool(_numbers(value) & _numbers(said))
     if isinstance(value, str):  # words compared without punctuation: "'bohemian rhapsody'" says it
-        return fuzz.partial_token_set_ratio(value, said, processor=default_process) >= GROUNDED
+        content = " ".join(w for w in default_process(value).split() if w not in _FUNCTION_WORDS) or value
+        return fuzz.partial_token_set_ratio(content, said, processor=default_process) >= GROUNDED
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return True
     # A number is said as itself (or as a percentage of it), or is an amount said in words.
     return bool({value, round(value * 100, 6)} & _numbers(said)) or (value != 0 and _AMOUNT_WORDS.search(said) is not None)
+
+
+# Words that say nothing of a value: a text sharing only these with the request was never said
+# ("The Matrix" isn't said by "the 9th of march", "my_username" by "my account"); "on" and "off"
+# are kept, they say a mode ("POWER_ON").
+_FUNCTION_WORDS = set("a an the is are was were be been am this that these those it its i my me you your we our "
+                      "of to and or for with as at by from".split())
 
 
 def _numbers(text: str) -> set[float]:
