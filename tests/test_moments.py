@@ -20,7 +20,9 @@ TODAY = date(2026, 12, 3)  # a Thursday
     ("2026-12-03", "water the plants tomorrow", "2026-12-04"),
     ("07/08/2025 13:00", "a table for two on the 8th of July 2025 at 3 in the afternoon", "07/08/2025 15:00"),
     ("2025-03-01 12:00:00", "a cleaner on March 1, 2025 at 10.30 a.m.", "2025-03-01 10:30:00"),
+    ("2025-03-02", "the weather in Lyon on Friday, March 7th 2025", "2025-03-07"),
     ("09:00", "wake me at half nine", "09:00"),  # no time we read: as written
+    ("2025-06-01 08:00 PM", "a cleaner on June 1st 2025 at 7 pm", "2025-06-01 08:00 PM"),  # 12-hour: not ours
 ])
 def test_the_said_day_and_time_replace_the_models(written: str, request_text: str, said: str) -> None:
     assert as_said({"when": written}, request_text, TODAY) == {"when": said}

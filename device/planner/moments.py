@@ -36,7 +36,7 @@ _CLOCKS = [
 # "at 10": morning or evening, not ours to guess
 _UNREADABLE_CLOCK = re.compile(r"\bat (?:\d{1,2})\b(?![:.]\d| ?[ap]\.? ?m\b| o'?clock (?:in|at)| (?:in the|at night|tonight))")
 _VALUE_DAY = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-_VALUE_CLOCK = re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d")
+_VALUE_CLOCK = re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d(?!:?\d* ?[ap]\.? ?m\b)", re.IGNORECASE)  # 24-hour only
 
 
 def as_said(args: dict[str, Any], request: str, today: date) -> dict[str, Any]:
@@ -45,9 +45,9 @@ def as_said(args: dict[str, Any], request: str, today: date) -> dict[str, Any]:
     said = spoken(request)
     anchor, weekday, said = _today(said, today)
     days, clocks = set(_days(said, anchor, weekday)), set(_clocks(said))
-    values = list(_texts(args))
-    day = days.pop() if len(days) == 1 and sum(len(_VALUE_DAY.findall(v)) for v in values) == 1 else None
-    clock = clocks.pop() if len(clocks) == 1 and None not in clocks and sum(len(_VALUE_CLOCK.findall(v)) for v in values) == 1 else None
+    values = " ".join(_texts(args))
+    day = days.pop() if len(days) == 1 and None not in days and len(_VALUE_DAY.findall(values)) == 1 else None
+    clock = clocks.pop() if len(clocks) == 1 and None not in clocks and len(_VALUE_CLOCK.findall(values)) == 1 else None
     return _fixed(args, day, clock) if day or clock else args
 
 
@@ -93,8 +93,9 @@ def _days(said: str, today: date, weekday: int | None) -> list[date | None]:
                 taken.append(match.span())
                 found.append(_calendar_day(match.groupdict(), today))
     found += [None for _ in _UNREADABLE_DAY.finditer(said)]
+    # A weekday just before a date names that date ("on friday, march 3rd")
     return found + [_relative_day(m.group(), today, weekday) for m in _RELATIVE_DAY.finditer(said)
-                    if weekday is not None]
+                    if weekday is not None and not any(0 <= a - m.end() <= 6 for a, _ in taken)]
 
 
 def _calendar_day(parts: dict[str, str | None], today: date) -> date | None:
