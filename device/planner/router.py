@@ -208,7 +208,9 @@ def load_router(intents: Intents, home: Home, embedder: Embedder, cache_dir: Pat
     import sklearn
 
     pairs = sorted(training_sentences(intents, home))
-    key = hashlib.sha256(f"{sklearn.__version__}|{MEANING_PER_SKILL}|{pairs!r}".encode()).hexdigest()[:16]
+    # This file's own text is in the key: a router trained by an older way of training is retrained.
+    method = Path(__file__).read_text()
+    key = hashlib.sha256(f"{sklearn.__version__}|{method}|{pairs!r}".encode()).hexdigest()[:16]
     cached = cache_dir / f"router-{key}.pickle" if cache_dir else None
     if cached is not None and cached.exists():
         try:
