@@ -73,9 +73,9 @@ def _day(spoken: str, today: date) -> tuple[date | None, str]:
         return date(*map(int, found.groups())), spoken.replace(found.group(0), " ")
     if found := _MONTH_DAY.search(spoken):
         month_name, day_number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
-        return _next_date(today, MONTHS.index(month_name) + 1, int(day_number)), spoken.replace(found.group(0), " ")
+        return next_date(today, MONTHS.index(month_name) + 1, int(day_number)), spoken.replace(found.group(0), " ")
     if found := _HOLIDAY.search(spoken):
-        return _next_date(today, *HOLIDAYS[found.group(1)]), spoken.replace(found.group(0), " ")
+        return next_date(today, *HOLIDAYS[found.group(1)]), spoken.replace(found.group(0), " ")
     if found := _DAY_OF_MONTH.search(spoken):
         return _next_day_of_month(today, int(found.group(1))), spoken.replace(found.group(0), " ")
     if "day after tomorrow" in spoken:
@@ -104,7 +104,7 @@ def _next_day_of_month(today: date, day: int) -> date:
     raise ValueError(f"no month has a day {day}")
 
 
-def _next_date(today: date, month: int, day: int) -> date:
+def next_date(today: date, month: int, day: int) -> date:
     """The next such date from today (this year's if it hasn't passed)."""
     try:
         this_year = date(today.year, month, day)

@@ -14,7 +14,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from device.planner.grounding import spoken
-from skills.when import MONTHS, WEEKDAYS
+from skills.when import MONTHS, WEEKDAYS, next_date
 
 _MONTH = r"\b(?:" + "|".join(sorted(MONTHS + [m[:3] for m in MONTHS] + ["sept"], key=len, reverse=True)) + r")\b\.?"
 _CALENDAR_DAYS = [
@@ -101,12 +101,11 @@ def _days(said: str, today: date, weekday: int | None) -> list[date | None]:
 def _calendar_day(parts: dict[str, str | None], today: date) -> date | None:
     month = int(parts["number"]) if parts.get("number") else \
         next(i for i, name in enumerate(MONTHS, 1) if name.startswith(parts["month"][:3]))
-    try:
-        day = date(int(parts["year"] or today.year), month, int(parts["day"]))
+    try:  # a date without its year is the next one from today ("on march 3rd" said in December)
+        return date(int(parts["year"]), month, int(parts["day"])) if parts["year"] else \
+            next_date(today, month, int(parts["day"]))
     except ValueError:
         return None
-    # A date without its year is the next one from today ("on march 3rd" said in December).
-    return day if parts["year"] or day >= today else day.replace(year=today.year + 1)
 
 
 def _relative_day(phrase: str, today: date, weekday: int) -> date:
