@@ -134,7 +134,7 @@ def training_sentences(intents: Intents, home: Home, seed: int = 0) -> Iterator[
     SLURP dev score by a point, as much as a change of seed)."""
     base, fillers = {**intents.slot_lists, **slot_lists(home)}, home_fillers(home)
     for name, intent in intents.intents.items():
-        rng = random.Random(f"{seed}|{name}")
+        rng = _dice(seed, name)
         # Each template gets its share, so a skill's own phrasings weigh as much as any of the
         # hundreds of Home Assistant sentences the same skill may carry.
         share = min(SENTENCES_PER_TEMPLATE, max(3, MAX_PER_SKILL // sum(len(d.sentences) for d in intent.data)))
@@ -146,6 +146,11 @@ def training_sentences(intents: Intents, home: Home, seed: int = 0) -> Iterator[
                 drawn.update(_normal(_lead_in(rng) + _choose(sentence.expression, draw)) for _ in range(share))
         for text in sorted(drawn):
             yield text, name
+
+
+def _dice(seed: int, skill: str) -> random.Random:
+    """A skill's own random stream: what is drawn for it never depends on the other skills."""
+    return random.Random(f"{seed}|{skill}")
 
 
 def _lead_in(rng: random.Random) -> str:
@@ -200,7 +205,7 @@ def _share(pairs: list[tuple[str, str]], per_label: int, seed: int) -> list[tupl
     for pair in pairs:
         by_label.setdefault(pair[1], []).append(pair)
     return [pair for label, group in by_label.items()
-            for pair in random.Random(f"{seed}|{label}").sample(group, min(per_label, len(group)))]
+            for pair in _dice(seed, label).sample(group, min(per_label, len(group)))]
 
 
 def load_router(intents: Intents, home: Home, embedder: Embedder, cache_dir: Path | None) -> Router:
