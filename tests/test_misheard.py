@@ -78,3 +78,9 @@ def test_a_word_the_templates_have_is_taken_as_said(fast: FastPlanner) -> None:
     """Only a short function word or a number word the templates have may be a mishearing:
     "lights" is no misheard "gates", which would close the kitchen's covers."""
     assert fast.mended("lower the lights in the kitchen") is None
+
+
+
+def test_a_word_that_says_which_way_is_never_mended(fast: FastPlanner) -> None:
+    """"off" sounds like "up": mended, "turn off lighting" brightened the lights."""
+    assert fast.mended("turn off lighting") is None

@@ -31,6 +31,9 @@ MAX_CHANGES = 2  # and never more than half the words: "indie" is no misheard "u
 SHORT_WORD = 3
 MAX_APART = 0.5
 MAX_READINGS = 40  # mended readings matched, nearest first: each costs a template match
+# Short words that say which way a command goes are taken as said, never mended: "turn off
+# lighting" is no misheard "turn up lighting", whatever the sounds.
+DIRECTIONS = {"on", "off", "up", "down"}
 NUMBER_WORDS = set("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
     half quarter""".split())
@@ -217,8 +220,12 @@ def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
 def _mendable(heard: list[str], vocabulary: set[str]) -> bool:
     """Whether these words may be a mishearing: a word the templates have is taken as said unless
     it is a short function word ("and" for "in") or a number word ("four" for "floor"); "lower the
-    lights in the kitchen" is no misheard "lower the gates in the kitchen"."""
-    return len(heard) > 1 or heard[0] not in vocabulary or len(heard[0]) <= SHORT_WORD or heard[0] in NUMBER_WORDS
+    lights in the kitchen" is no misheard "lower the gates in the kitchen". A direction word is
+    said, whether this intent has it or not."""
+    if len(heard) > 1:
+        return True
+    word = heard[0]
+    return word not in DIRECTIONS and (word not in vocabulary or len(word) <= SHORT_WORD or word in NUMBER_WORDS)
 
 
 def _replaced(words: list[str], spans: tuple[Span, ...], picks: list[str]) -> tuple[str, ...]:
