@@ -134,3 +134,19 @@ def test_two_requests_with_no_place_become_two_calls_that_find_their_devices(pip
                                                       ("HassStartTimer", {"minutes": 10})], plan
     lights = pipeline.home.resolve(Target(**plan.calls[0].args))
     assert len(lights) > 1 and {e.domain for e in lights} == {"light"}
+
+
+@pytest.mark.parametrize("text", [
+    "open up my sister's email from yesterday click reply and turn on voice activation for my response",
+    "tweet walmart and tell them their customer service is horrible",
+])
+def test_a_request_with_a_part_to_decline_is_not_split_into_commands(pipeline: Pipeline, text: str) -> None:
+    """Split at "and", its first part is one no skill serves: the request is declined as a whole,
+    not declined in part and acted on in part (it turned something on)."""
+    plan = pipeline.planner.plan(text)
+    assert [c.name for c in plan.calls] == ["Unsupported"], plan
+
+
+def test_and_inside_a_number_does_not_split_a_request(pipeline: Pipeline) -> None:
+    plan = pipeline.planner.plan("turn on channel nine hundred and fifty one")
+    assert len(plan.calls) == 1 and plan.calls[0].name != "Calculate", plan

@@ -12,6 +12,7 @@ from device.messages import ActionCall, Plan
 from device.planner.fast import SPLIT, FastPlanner, build_intents, template_words
 from device.planner.grammar import args_schema
 from device.planner.grounding import numbers_said, said_for, stems
+from device.planner.misheard import NUMBER_WORDS
 from device.planner.router import LEAD_INS, Route, Router
 from device.planner.targets import TARGET_FIELDS
 from device.planner.teach import teach
@@ -128,7 +129,7 @@ class Planner:
         parts = [p for p in SPLIT.split(text) if p.strip()]
         routes = [self._router.route(p) for p in parts]
         if len(parts) > 1 and len({r.best for r in routes}) == len(routes) and all(
-                len(p.split()) > 1 and self._trusted(r) and r.margin >= PART_MARGIN for p, r in zip(parts, routes)):
+                self._command_part(p, r) for p, r in zip(parts, routes)):
             return Plan(calls=[self._unmade(c, p) for p, r in zip(parts, routes)
                                for c in self._model().fill(p, r.best).calls], source="llm")
         route = routes[0] if len(parts) == 1 else self._router.route(text)
@@ -138,6 +139,14 @@ class Planner:
                 return self._model().choose(text, DECLINE)
             return plan.model_copy(update={"calls": [self._unmade(c, text) for c in plan.calls]})
         return self._model().choose(text, DECLINE)
+
+    def _command_part(self, part: str, route: Route) -> bool:
+        """Whether a part of a request split at "and" is a command of its own: more than a lone
+        verb or a number ("channel nine hundred and fifty one"), for a skill the router is sure of,
+        and not one to answer or decline ("are there ways to go ahead and clear my calendar")."""
+        words = part.lower().split()
+        return len(words) > 1 and not set(words) <= NUMBER_WORDS and route.best not in DECLINE \
+            and self._trusted(route) and route.margin >= PART_MARGIN
 
     def _unmade(self, call: ActionCall, text: str) -> ActionCall:
         """The call less the required values the model made up for a request that says nothing
