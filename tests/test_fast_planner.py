@@ -1,11 +1,14 @@
 """The fast path: the skills' own templates, matched by hassil against the home's names."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from device.planner.fast import FastPlanner, build_intents, template_words
 from skills.home import Home
 from skills.registry import SkillSet
+from skills.store import Store
 
 
 @pytest.fixture
@@ -71,3 +74,17 @@ def test_template_words_are_the_fixed_text_not_the_slots(skills: SkillSet) -> No
     shopping = set(words["HassShoppingListAddItem"].split())  # Home Assistant's sentences, rules followed
     assert {"add", "shopping", "list"} <= shopping and not {"{item}", "<item>", "bananas"} & shopping
     assert {"set", "alarm", "wake"} <= set(words["AlarmSet"].split()) and "7" not in words["AlarmSet"]
+
+
+def test_an_unknown_name_that_says_another_kind_is_not_the_templates_kind(skills: SkillSet, tmp_path: Path) -> None:
+    """HA's "[run|turn] <name> [script]" took "all the lights" for a script's name: the name says
+    lights, and a script's phrasing doesn't turn lights on (it ran every script)."""
+    (tmp_path / "home.yaml").write_text(
+        "language: en\nareas:\n  - { name: Kitchen, id: kitchen }\nentities:\n"
+        "  - { name: Kitchen Light, id: light.kitchen, area: kitchen, state: 'off' }\n"
+        "  - { name: Good Night, id: script.good_night, state: 'off' }\n")
+    fast = FastPlanner(skills, Home.load(tmp_path / "home.yaml", Store(tmp_path / "state.db")))
+    plan = fast.plan("turn all the lights")
+    assert plan is None or all(c.args.get("domain") != "script" for c in plan.calls), plan
+    [call] = fast.plan("run the bedtime script").calls  # a script we don't know stays one
+    assert (call.name, call.args) == ("HassTurnOn", {"domain": "script", "name": "bedtime"})

@@ -183,11 +183,14 @@ class FastPlanner:
         call = self._call(result)
         if call is None:
             return None
-        fields = self._skills[call.name].params.model_fields
-        args = canonical_target(call.args, fields, self._home)
-        if "domain" in args and not fits({"domain": args["domain"]}, _domain_required(result)):
-            return None  # "lower the lights": a cover's phrasing ("<close> <name>"), and lights are no cover
-        return call.model_copy(update={"args": args})
+        # The kind the template requires is the template's, not said: the name may say another
+        required = _domain_required(result)
+        template_kind = {k: v for k, v in call.args.items() if k in required}
+        said = {k: v for k, v in call.args.items() if k not in required}
+        args = canonical_target(said, self._skills[call.name].params.model_fields, self._home)
+        if "domain" in args and not fits({"domain": args["domain"]}, required):
+            return None  # "lower the lights" is a cover's phrasing ("<close> <name>"), "turn all the lights" a script's
+        return call.model_copy(update={"args": {**template_kind, **args}})
 
     def _sounds_like_a_device(self, name: str) -> bool:
         """"the garage heater" (a room's or device's word, or a kind of device) may be a device we
