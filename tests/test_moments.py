@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from device.planner.moments import as_said
+from device.planner.moments import as_said, durations_as_said
 
 TODAY = date(2026, 12, 3)  # a Thursday
 
@@ -49,3 +49,25 @@ def test_nested_values_are_read_too() -> None:
     args = {"body": {"when": ["2025-06-01T10:00"]}, "count": 2}
     assert as_said(args, "schedule it for June 2nd 2025 at 9 am", TODAY) == \
         {"body": {"when": ["2025-06-02T09:00"]}, "count": 2}
+
+
+TIMER = {"hours": {}, "minutes": {}, "seconds": {}, "name": {}}
+
+
+@pytest.mark.parametrize("written, request_text, said", [
+    ({"hours": 5, "name": "pizza"}, "timer for 5 minutes, call it pizza", {"minutes": 5, "name": "pizza"}),
+    ({"minutes": 10}, "set a timer for ten seconds", {"seconds": 10}),
+    ({"minutes": 1, "hours": 30}, "a timer for 1 hour and 30 minutes", {"hours": 1, "minutes": 30}),
+    ({"hours": 1, "minutes": 30}, "a timer for 1 hour and 30 minutes", {"hours": 1, "minutes": 30}),
+    ({"minutes": 90}, "a timer for an hour and a half", {"minutes": 90}),  # no number said with a unit
+    ({"minutes": 7}, "a timer for 5 minutes", {"minutes": 7}),  # not the said number: not a unit to mend
+    ({"minutes": 10}, "10 seconds or 10 minutes", {"minutes": 10}),  # which one? as written
+])
+def test_a_length_of_time_takes_the_unit_it_is_said_in(written: dict, request_text: str, said: dict) -> None:
+    assert durations_as_said(written, TIMER, request_text) == said
+
+
+def test_a_unit_is_mended_only_into_a_field_the_call_has() -> None:
+    fields = {"start_hours": {}, "start_minutes": {}}
+    assert durations_as_said({"start_hours": 5}, fields, "cancel the 5 minute timer") == {"start_minutes": 5}
+    assert durations_as_said({"start_hours": 5}, fields, "cancel the 5 second timer") == {"start_hours": 5}

@@ -150,3 +150,9 @@ def test_a_request_with_a_part_to_decline_is_not_split_into_commands(pipeline: P
 def test_and_inside_a_number_does_not_split_a_request(pipeline: Pipeline) -> None:
     plan = pipeline.planner.plan("turn on channel nine hundred and fifty one")
     assert len(plan.calls) == 1 and plan.calls[0].name != "Calculate", plan
+
+
+def test_a_timers_length_is_in_the_unit_said(pipeline: Pipeline) -> None:
+    """No template has "call it", so the model writes the timer: it put the 5 in hours."""
+    plan = pipeline.planner.plan("timer for 5 minutes call it pizza")
+    assert [(c.name, c.args) for c in plan.calls] == [("HassStartTimer", {"minutes": 5, "name": "pizza"})], plan

@@ -5,6 +5,8 @@ arithmetic is ours to do: where the request names one day (or one time of day) a
 one date (or one time), the call's takes the said one, in its own format. A request naming two
 days ("from April 3rd to April 5th"), or a day we can't read ("12/03/2024": March or December?),
 and a call holding two dates (a stay's check-in and check-out) are left as they are.
+A length of time is the same: "timer for 5 minutes, call it pizza" became hours 5. Where the
+call's hours, minutes and seconds hold the numbers the request says, each takes the unit it is said with.
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ _CLOCKS = [
 ]
 # "at 10": morning or evening, not ours to guess
 _UNREADABLE_CLOCK = re.compile(r"\bat (?:\d{1,2})\b(?![:.]\d| ?[ap]\.? ?m\b| o'?clock (?:in|at)| (?:in the|at night|tonight))")
+_LENGTH = re.compile(r"\b(?P<number>\d+(?:\.\d+)?) ?(?P<unit>hour|hr|minute|min|second|sec)s?\b")
+_UNITS = {"hour": "hours", "hr": "hours", "minute": "minutes", "min": "minutes", "second": "seconds", "sec": "seconds"}
 _VALUE_DAY = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 _VALUE_CLOCK = re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d(?!:?\d* ?[ap]\.? ?m\b)", re.IGNORECASE)  # 24-hour only
 
@@ -49,6 +53,23 @@ def as_said(args: dict[str, Any], request: str, today: date) -> dict[str, Any]:
     day = days.pop() if len(days) == 1 and None not in days and len(_VALUE_DAY.findall(values)) == 1 else None
     clock = clocks.pop() if len(clocks) == 1 and None not in clocks and len(_VALUE_CLOCK.findall(values)) == 1 else None
     return _fixed(args, day, clock) if day or clock else args
+
+
+def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str) -> dict[str, Any]:
+    """The arguments with each number of a length of time in the unit the request says it in.
+    `fields` are the call's properties; a unit's field is named for it ("minutes", "start_minutes")."""
+    found = [(_UNITS[m["unit"]], float(m["number"])) for m in _LENGTH.finditer(spoken(request))]
+    lengths = dict(found)
+    written = {name: value for name, value in args.items() if name.rpartition("_")[2] in _UNITS.values()
+               and isinstance(value, int | float) and not isinstance(value, bool)}
+    prefixes = {name.removesuffix(name.rpartition("_")[2]) for name in written}
+    if len(lengths) < len(found) or len(prefixes) != 1 or sorted(written.values()) != sorted(lengths.values()):
+        return args  # a unit said twice, or the model's numbers aren't the said ones: no unit to put right
+    prefix = prefixes.pop()
+    said = {prefix + unit: int(number) if number.is_integer() else number for unit, number in lengths.items()}
+    if said == written or not set(said) <= set(fields):
+        return args
+    return {**{k: v for k, v in args.items() if k not in written}, **said}
 
 
 def _texts(value: Any) -> Iterator[str]:
