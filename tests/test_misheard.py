@@ -84,3 +84,8 @@ def test_a_word_the_templates_have_is_taken_as_said(fast: FastPlanner) -> None:
 def test_a_word_that_says_which_way_is_never_mended(fast: FastPlanner) -> None:
     """"off" sounds like "up": mended, "turn off lighting" brightened the lights."""
     assert fast.mended("turn off lighting") is None
+
+
+def test_a_number_is_never_made_up_from_a_word(fast: FastPlanner) -> None:
+    """"low" sounds like "two": mended, "set the volume to low" set it to 2%."""
+    assert fast.mended("set the volume to low") is None

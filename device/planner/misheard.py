@@ -7,7 +7,8 @@ word is compared by its sound (espeak-ng phonemes, as piper speaks them) with th
 templates and the home, and the transcript is read again with one or two words replaced by ones
 that sound alike, or two words heard for one ("continue time or in kitchen", "up stairs"). The
 planner keeps a mended reading only when it matches a template exactly, every slot from a list, as
-Home Assistant's speech-to-phrase keeps hearing to the phrases it knows. Numbers are kept as heard.
+Home Assistant's speech-to-phrase keeps hearing to the phrases it knows. Numbers are kept as heard,
+and no number is made up from a word that says none ("to low" is no "to two").
 """
 from __future__ import annotations
 
@@ -204,8 +205,8 @@ def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
     number word it has but misheard."""
     lacking = {i for i, w in enumerate(words) if w not in vocabulary and not w.isdigit()}
     most = min(MAX_CHANGES, len(words) // 2)
-    near = {span: [(cost, w) for cost, w in alike if w in vocabulary] for span, alike in options.items()
-            if _mendable(words[span[0]:span[1]], vocabulary)}
+    near = {span: [(cost, w) for cost, w in alike if w in vocabulary and not _made_up_number(words[span[0]:span[1]], w)]
+            for span, alike in options.items() if _mendable(words[span[0]:span[1]], vocabulary)}
     candidates = [span for span, alike in near.items() if alike]
     if len(lacking) > 2 * most or not lacking <= {i for start, end in candidates for i in range(start, end)}:
         return
@@ -226,6 +227,12 @@ def _mendable(heard: list[str], vocabulary: set[str]) -> bool:
         return True
     word = heard[0]
     return word not in DIRECTIONS and (word not in vocabulary or len(word) <= SHORT_WORD or word in NUMBER_WORDS)
+
+
+def _made_up_number(heard: list[str], word: str) -> bool:
+    """A number word mended from words that say no number: "set the volume to low" is no misheard
+    "to two" (it set the volume to 2%)."""
+    return word in NUMBER_WORDS and not NUMBER_WORDS & set(heard)
 
 
 def _replaced(words: list[str], spans: tuple[Span, ...], picks: list[str]) -> tuple[str, ...]:
