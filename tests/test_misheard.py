@@ -81,9 +81,11 @@ def test_a_word_the_templates_have_is_taken_as_said(fast: FastPlanner) -> None:
 
 
 
-def test_a_word_that_says_which_way_is_never_mended(fast: FastPlanner) -> None:
-    """"off" sounds like "up": mended, "turn off lighting" brightened the lights."""
+def test_a_word_that_says_which_way_or_how_far_is_never_mended(fast: FastPlanner) -> None:
+    """"off" sounds like "up": mended, "turn off lighting" brightened the lights; "to low" sounds
+    like "yellow": mended, "set the kitchen light to low" turned it yellow."""
     assert fast.mended("turn off lighting") is None
+    assert fast.mended("set the kitchen light to low") is None
 
 
 def test_a_number_is_never_made_up_from_a_word(fast: FastPlanner) -> None:

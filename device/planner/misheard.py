@@ -32,9 +32,10 @@ MAX_CHANGES = 2  # and never more than half the words: "indie" is no misheard "u
 SHORT_WORD = 3
 MAX_APART = 0.5
 MAX_READINGS = 40  # mended readings matched, nearest first: each costs a template match
-# Short words that say which way a command goes are taken as said, never mended: "turn off
-# lighting" is no misheard "turn up lighting", whatever the sounds.
-DIRECTIONS = {"on", "off", "up", "down"}
+# Short words that say which way a command goes, or how far, are taken as said, never mended (alone
+# or with a neighbour): "turn off lighting" is no misheard "turn up lighting", nor "set the kitchen
+# light to low" a misheard "set the kitchen light yellow", whatever the sounds.
+TAKEN_AS_SAID = {"on", "off", "up", "down", "low", "high"}
 NUMBER_WORDS = set("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
     half quarter""".split())
@@ -205,8 +206,9 @@ def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
     number word it has but misheard."""
     lacking = {i for i, w in enumerate(words) if w not in vocabulary and not w.isdigit()}
     most = min(MAX_CHANGES, len(words) // 2)
-    near = {span: [(cost, w) for cost, w in alike if w in vocabulary and not _made_up_number(words[span[0]:span[1]], w)]
-            for span, alike in options.items() if _mendable(words[span[0]:span[1]], vocabulary)}
+    near = {span: [(cost, w) for cost, w in alike if w in vocabulary and not _made_up_number(heard, w)
+                   and not _unsaid(heard, w)]
+            for span, alike in options.items() if _mendable(heard := words[span[0]:span[1]], vocabulary)}
     candidates = [span for span, alike in near.items() if alike]
     if len(lacking) > 2 * most or not lacking <= {i for start, end in candidates for i in range(start, end)}:
         return
@@ -221,12 +223,19 @@ def _changes(words: list[str], options: dict[Span, list[tuple[float, str]]],
 def _mendable(heard: list[str], vocabulary: set[str]) -> bool:
     """Whether these words may be a mishearing: a word the templates have is taken as said unless
     it is a short function word ("and" for "in") or a number word ("four" for "floor"); "lower the
-    lights in the kitchen" is no misheard "lower the gates in the kitchen". A direction word is
-    said, whether this intent has it or not."""
+    lights in the kitchen" is no misheard "lower the gates in the kitchen"."""
     if len(heard) > 1:
         return True
     word = heard[0]
-    return word not in DIRECTIONS and (word not in vocabulary or len(word) <= SHORT_WORD or word in NUMBER_WORDS)
+    return word not in vocabulary or len(word) <= SHORT_WORD or word in NUMBER_WORDS
+
+
+def _unsaid(heard: list[str], word: str) -> bool:
+    """A reading that changes a word that says which way or how far: it may lose a neighbour or be
+    written together with it ("on e flight" is "on light", "up stairs" "upstairs"), no more ("to
+    low" is no "yellow")."""
+    taken = TAKEN_AS_SAID & set(heard)
+    return bool(taken) and word not in taken and word != "".join(heard)
 
 
 def _made_up_number(heard: list[str], word: str) -> bool:
