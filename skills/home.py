@@ -252,6 +252,6 @@ class Home:
         raise SkillError(f"I don't know any device called {name}.")
 
     def _describe(self, target: Target) -> str:
-        kind = target.domain or "device"
+        kind = (target.domain or "device").replace("_", " ")  # "media_player" is spoken "media player"
         where = target.area or target.floor
         return f"any {kind} in the {where}" if where else f"any {kind}"

@@ -42,6 +42,12 @@ def _number_said(value: object, text: str) -> bool:
     return not stems(str(value)) and said_for(value, {}, text)
 
 
+def _made_up_number(value: object, text: str) -> bool:
+    """A number (not a text with digits: "noon" is "12:00") that the request doesn't say, in
+    digits, words or an amount word ("half", "max")."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not numbers_said({"": value}, text)
+
+
 def routine_plan(routine: Routine) -> Plan:
     """A saved routine's steps, exactly as they were read back when it was taught."""
     return Plan(calls=[ActionCall(**step) for step in routine.steps], source="fast", routine=routine.id)
@@ -149,15 +155,18 @@ class Planner:
             and self._trusted(route) and route.margin >= PART_MARGIN
 
     def _unmade(self, call: ActionCall, text: str) -> ActionCall:
-        """The call less the required values the model made up for a request that says nothing
-        but the skill's own words ("please set my alarm" got "7 am"; "play" a search for "play"):
-        the executor asks for them. Such a request can say a number ("set an alarm for 7"), no more."""
+        """The call less the required values the model made up, for the executor to ask for: all
+        of them for a request that says nothing but the skill's own words ("please set my alarm"
+        got "7 am"; "play" a search for "play"), which can say a number ("set an alarm for 7"),
+        no more; and any required number the request never said ("set the volume to low" got 0)."""
         skill = self._skills[call.name]
-        if skill.risk == "read" or not stems(text) <= self.own_words(call.name):
+        if skill.risk == "read":
             return call
         required = args_schema(skill.params)["required"]
-        return call.model_copy(update={"args": {k: v for k, v in call.args.items()
-                                                if k not in required or _number_said(v, text)}})
+        own_words_only = stems(text) <= self.own_words(call.name)
+        return call.model_copy(update={"args": {
+            k: v for k, v in call.args.items()
+            if k not in required or _number_said(v, text) or not own_words_only and not _made_up_number(v, text)}})
 
     def _guessed(self, plan: Plan, text: str) -> bool:
         """A read-only skill (trusted at any router score) given numbers the request never said:

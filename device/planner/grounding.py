@@ -19,7 +19,7 @@ GROUNDED = 80
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Amounts said without a number: a value the model gives for these is its reading of them.
 _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hour|day|week)|min|max|minimum|maximum|"
-                           r"full|lowest|highest)\b")
+                           r"full|lowest|highest|loudest|quietest|brightest|dimmest)\b")
 
 
 # Words that name no subject of a yes/no ("include_wind" is about wind, "is_active" about active).
