@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
-from device.planner.grounding import grounded, said_for, stems
+from device.planner.grounding import grounded, said_for, stems, unrepeated
 from device.planner.moments import as_said
 
 MAX_TOOLS_OFFERED = 3
@@ -179,8 +179,8 @@ class ToolPlanner:
         if not all(_required_values_said(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
         # Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)
-        return [ToolCall(name=c.name, arguments=as_said(grounded(c.arguments, parameters[c.name], request),
-                                                        request, date.today())) for c in calls]
+        return [ToolCall(name=c.name, arguments=as_said(unrepeated(grounded(c.arguments, parameters[c.name], request),
+                                                                   request), request, date.today())) for c in calls]
 
     def _no_call_log_odds(self, prompt: str) -> float:
         """log P(the answer is "[]") - log P(it starts a call), over the ways the JSON list may

@@ -1,6 +1,6 @@
 """What the model writes is put in the home's words, and optional values it invented are dropped
 (device.planner.targets, device.planner.grounding)."""
-from device.planner.grounding import grounded, without_restated
+from device.planner.grounding import grounded, unrepeated, without_restated
 from device.planner.targets import canonical_target
 
 TARGET = {"name", "area", "floor", "domain", "device_class"}
@@ -133,3 +133,12 @@ def test_a_value_made_of_the_calls_own_words_says_nothing():
     assert without_restated({"item": "list"}, ["item"], "HassListAddItem") == {"item": "list"}
     both = {"domain": "light", "device_class": "light"}  # two texts alike: the target's checks decide
     assert without_restated(both, [], "HassTurnOff") == both
+
+
+def test_a_word_the_model_loops_on_is_said_once():
+    # "set an appointment for allen on tomorrow": the 0.5B model wrote "tomorrow" four times.
+    looped = {"title": "allen", "when": "tomorrow tomorrow tomorrow tomorrow", "count": 2}
+    assert unrepeated(looped, "set an appointment for allen on tomorrow") == {**looped, "when": "tomorrow"}
+    assert unrepeated({"when": "4 am today today today"}, "remind me at four am today") == {"when": "4 am today"}
+    assert unrepeated({"query": "Rebel Rebel"}, "play rebel rebel by bowie") == {"query": "Rebel Rebel"}  # as said
+    assert unrepeated({"phone": "555 555 5555"}, "call 555 555 5555") == {"phone": "555 555 5555"}

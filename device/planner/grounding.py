@@ -55,6 +55,19 @@ def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stem
     return kept
 
 
+# A word said again and again in a row: "tomorrow tomorrow tomorrow" (not numbers: "555 555 5555").
+_STUTTER = re.compile(r"\b([^\W\d_]+)(?:\s+\1\b)+", re.IGNORECASE)
+
+
+def unrepeated(args: dict[str, Any], text: str) -> dict[str, Any]:
+    """The arguments with each word a text value repeats in a row said once, unless the request
+    repeats it too ("play rebel rebel"): greedy decoding loops on a word ("when": "tomorrow
+    tomorrow tomorrow tomorrow") until the loop guard ends the string."""
+    repeated = {m.group(1).lower() for m in _STUTTER.finditer(text)}
+    return {k: _STUTTER.sub(lambda m: m.group(0) if m.group(1).lower() in repeated else m.group(1), v)
+            if isinstance(v, str) else v for k, v in args.items()}
+
+
 def said_for(value: Any, field: dict[str, Any], text: str) -> bool:
     """Whether the request says this value (a word of it, nearly, or one of its numbers), or says
     what the field's description pairs with it."""
