@@ -142,3 +142,19 @@ def test_a_word_the_model_loops_on_is_said_once():
     assert unrepeated({"when": "4 am today today today"}, "remind me at four am today") == {"when": "4 am today"}
     assert unrepeated({"query": "Rebel Rebel"}, "play rebel rebel by bowie") == {"query": "Rebel Rebel"}  # as said
     assert unrepeated({"phone": "555 555 5555"}, "call 555 555 5555") == {"phone": "555 555 5555"}
+
+
+def test_an_optional_text_that_copies_another_argument_says_nothing():
+    # The 0.5B model filled a CMS item's MetaTitle and UrlName with its Title, and a county with the state.
+    schema = {"properties": {"Title": {}, "MetaTitle": {}, "UrlName": {}}, "required": ["Title"]}
+    call = {"Title": "Julian is testing12", "MetaTitle": "Julian is testing12", "UrlName": "julian is testing12"}
+    assert grounded(call, schema, "add an article titled 'Julian is testing12'") == {"Title": "Julian is testing12"}
+    assert grounded({"state": "CA", "county": "CA"}, {}, "tax on $999 in CA") == {"state": "CA"}
+
+
+def test_a_long_optional_text_is_said_only_when_most_of_its_words_are():
+    request = "I need to add a news article titled 'Julian is testing'. Can you find a movie directed by James Gray?"
+    made_up = {"Content": "This is a sample news article for testing purposes.", "cast": "James Gray, Donnie Wahlquist"}
+    assert grounded(made_up, {}, request) == {}
+    said = {"filter": "accountName:AcmeCorp AND applicationName:SalesApp", "when": "June 3rd every day of the month"}
+    assert grounded(said, {}, "using the filter 'accountName:AcmeCorp AND applicationName:SalesApp' on june third") == said

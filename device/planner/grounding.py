@@ -7,6 +7,7 @@ or its question, takes its place. A yes/no is said when the request names what i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -16,6 +17,11 @@ from text_to_num import alpha2digit
 # How closely an optional text argument must match the request (rapidfuzz partial token set ratio:
 # sharing a word, or nearly, is enough).
 GROUNDED = 80
+# A text of this many words or more is said when most of them are ("This is a sample news article
+# for testing purposes" shares a word or two with any request about a news article; "James Gray,
+# Donnie Wahlquist" is not said by "a movie directed by James Gray").
+LONG_TEXT = 4
+MOSTLY_SAID = 2 / 3
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Amounts said without a number: a value the model gives for these is its reading of them.
 _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hour|day|week)|min|max|minimum|maximum|"
@@ -44,15 +50,22 @@ def grounded(args: dict[str, Any], schema: dict[str, Any], text: str) -> dict[st
 
 
 def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stems: set[str]) -> dict[str, Any]:
+    """An optional text that only copies another argument's ("MetaTitle" and "UrlName" both the
+    "Title") says nothing of its own either."""
     properties, required = schema.get("properties") or {}, schema.get("required", [])
-    kept = {}
+    kept = {key: value for key, value in args.items() if key in required}
     for key, value in args.items():
         field = properties.get(key) or {}
         if isinstance(value, dict) and field.get("properties"):
             value = _grounded(value, field, said, said_stems)
-        if key in required or _value_said(key, value, said, said_stems) or _described(value, field, said_stems):
+        if key in required or (_value_said(key, value, said, said_stems) or _described(value, field, said_stems)) \
+                and not _copied(value, kept.values()):
             kept[key] = value
-    return kept
+    return {key: kept[key] for key in args if key in kept}  # in the call's order
+
+
+def _copied(value: Any, others: Iterable[Any]) -> bool:
+    return isinstance(value, str) and default_process(value) in {default_process(o) for o in others if isinstance(o, str)}
 
 
 # A word said again and again in a row: "tomorrow tomorrow tomorrow" (not numbers: "555 555 5555").
@@ -114,6 +127,9 @@ def numbers_said(args: dict[str, Any], text: str) -> bool:
 
 
 def _value_said(key: str, value: Any, said: str, said_stems: set[str]) -> bool:
+    if isinstance(value, str) and not _NUMBER.search(said_value := spoken(value)) \
+            and len(words := stems(said_value)) >= LONG_TEXT:  # one with numbers is a date, time or code
+        return len(words & said_stems) >= MOSTLY_SAID * len(words)
     if isinstance(value, bool):
         return bool(_flag_words(key) & said_stems)
     if isinstance(value, list):
