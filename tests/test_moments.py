@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from device.planner.moments import as_said, durations_as_said
+from device.planner.moments import as_said, durations_as_said, in_whole_units
 
 TODAY = date(2026, 12, 3)  # a Thursday
 
@@ -71,3 +71,15 @@ def test_a_unit_is_mended_only_into_a_field_the_call_has() -> None:
     fields = {"start_hours": {}, "start_minutes": {}}
     assert durations_as_said({"start_hours": 5}, fields, "cancel the 5 minute timer") == {"start_minutes": 5}
     assert durations_as_said({"start_hours": 5}, fields, "cancel the 5 second timer") == {"start_hours": 5}
+
+
+@pytest.mark.parametrize(("written", "whole"), [
+    ({"hours": 1.5}, {"hours": 1, "minutes": 30}), ({"minutes": 5.5}, {"minutes": 5, "seconds": 30}),
+    ({"hours": 0.5, "name": "tea"}, {"name": "tea", "minutes": 30}), ({"hours": 1.25, "minutes": 5}, {"hours": 1, "minutes": 20}),
+    ({"start_minutes": 2.5}, {"start_seconds": 30, "start_minutes": 2}), ({"hours": 2.0}, {"hours": 2.0})])
+def test_a_length_of_time_is_in_whole_units(written: dict, whole: dict) -> None:
+    """"Set a timer for 1.5 hours" (Whisper's writing of "1 and a half hours") is 1 hour 30 minutes."""
+    fields = {name: {} for name in ("hours", "minutes", "seconds", "start_minutes", "start_seconds", "name")}
+    assert in_whole_units(written, fields) == whole
+    assert in_whole_units({"seconds": 7.5}, fields) == {"seconds": 7.5}  # no smaller unit to carry to
+    assert in_whole_units({"hours": 1.5}, {"hours": {}}) == {"hours": 1.5}

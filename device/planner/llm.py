@@ -15,7 +15,7 @@ from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
 from device.planner.grounding import grounded, unrepeated, without_restated
-from device.planner.moments import durations_as_said
+from device.planner.moments import durations_as_said, in_whole_units
 from device.planner.targets import TARGET_FIELDS, canonical_target
 from skills.home import Home
 from skills.registry import SkillSet
@@ -95,7 +95,7 @@ class LLMPlanner:
         said, its target in the home's names."""
         schema = args_schema(self._skills[call.name].params)
         args = without_restated(unrepeated(grounded(call.args, schema, text), text), schema["required"], call.name)
-        args = durations_as_said(args, schema["properties"], text)
+        args = in_whole_units(durations_as_said(args, schema["properties"], text), schema["properties"])
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)
         return call.model_copy(update={"args": args})

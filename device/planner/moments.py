@@ -72,6 +72,25 @@ def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str
     return {**{k: v for k, v in args.items() if k not in written}, **said}
 
 
+def in_whole_units(args: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """A length of time in whole units, each fraction carried to the next smaller unit the call
+    takes: "1.5 hours" is 1 hour and 30 minutes, as Home Assistant and a timer's read-back say it."""
+    out = dict(args)
+    for unit, next_unit in (("hours", "minutes"), ("minutes", "seconds")):
+        for name in [n for n in out if n.endswith(unit)]:
+            out = _carried(out, name, name.removesuffix(unit) + next_unit, fields)
+    return out
+
+
+def _carried(args: dict[str, Any], name: str, smaller: str, fields: dict[str, Any]) -> dict[str, Any]:
+    value = args[name]
+    if not isinstance(value, float) or value.is_integer() or smaller not in fields:
+        return args
+    carried = round(args.get(smaller, 0) + (value - int(value)) * 60, 6)
+    return {**{k: v for k, v in args.items() if k != name}, **({name: int(value)} if int(value) else {}),
+            smaller: int(carried) if carried.is_integer() else carried}
+
+
 def _texts(value: Any) -> Iterator[str]:
     if isinstance(value, dict | list):
         for item in value.values() if isinstance(value, dict) else value:
