@@ -23,6 +23,8 @@ from skills.store import Store
 
 DEFAULT_HOME = Path(__file__).parent / "data" / "default_home.yaml"
 NAME_CUTOFF = 85.0
+# How alike a name must be to a device's for it to outweigh a kind or place that excludes it.
+NAMED_ALIKE = 90.0
 # Words people use for a domain; both the fast path and the resolver read them.
 DOMAIN_WORDS = {
     "light": "light", "lights": "light", "lamp": "light", "lamps": "light", "lighting": "light",
@@ -189,7 +191,7 @@ class Home:
             try:
                 return [self._by_name(target.name, candidates, target)]
             except SkillError:
-                if named := self._named_exactly(target.name):
+                if named := self._named_alike(target.name):
                     return named
                 raise
         if not candidates:
@@ -212,17 +214,22 @@ class Home:
             found = [e for e in found if e.attributes.get("device_class") == target.device_class]
         return found
 
-    def _named_exactly(self, name: str) -> list[Entity]:
-        """The one device with exactly this name: a name outweighs a kind or place that excludes
-        it (a model may add "domain": "light" to a lamp that is a switch)."""
-        named = [e for e in self.entities if spoken_name(name) in (spoken_name(n) for n in e.all_names)]
-        return named if len(named) == 1 else []
+    def _named_alike(self, name: str) -> list[Entity]:
+        """The one device with this name, or one all but the same ("sliding door" for the Sliding
+        Doors): a name outweighs a kind or place that excludes it (a model may add "domain":
+        "light" to a lamp that is a switch; "open the sliding door" fits a valve's phrasing)."""
+        said = spoken_name(name)
+        for cutoff in (100, NAMED_ALIKE):
+            named = [e for e in self.entities if any(fuzz.ratio(said, spoken_name(n)) >= cutoff for n in e.all_names)]
+            if named:
+                return named if len(named) == 1 else []
+        return []
 
     def _pick(self, name: str, options: list[Area] | list[Floor], what: str) -> Area | Floor:
         best = process.extractOne(spoken_name(name), {o.id: spoken_name(o.name) for o in options},
                                   scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF)
         if best is None:
-            raise SkillError(f"I don't know a {what} called {name}.")
+            raise SkillError(f"I don't know {'an' if what[0] in 'aeiou' else 'a'} {what} called {name}.")
         return next(o for o in options if o.id == best[2])
 
     def _by_name(self, name: str, candidates: list[Entity], target: Target) -> Entity:

@@ -38,6 +38,14 @@ def test_name_that_is_area_plus_kind(home: Home) -> None:
     assert names(home.resolve(Target(name="office lamp"))) == {"Office Light"}
 
 
+def test_a_name_outweighs_a_kind_that_excludes_it(home: Home) -> None:
+    """"open the sliding door" fits a valve's phrasing; the home's Sliding Doors are a cover."""
+    assert names(home.resolve(Target(name="coffee maker", domain="light"))) == {"Coffee Maker"}
+    assert names(home.resolve(Target(name="garage doors", domain="valve"))) == {"Garage Door"}
+    with pytest.raises(SkillError):
+        home.resolve(Target(name="light", domain="fan"))  # like many names, none alone
+
+
 def test_ambiguous_name_asks_which(home: Home) -> None:
     with pytest.raises(SkillError, match="Which one do you mean: .*Fan.* or .*Fan"):
         home.resolve(Target(name="fan"))
@@ -45,7 +53,8 @@ def test_ambiguous_name_asks_which(home: Home) -> None:
 
 @pytest.mark.parametrize("target, message", [
     (Target(name="spaceship"), "I don't know any device called spaceship."),
-    (Target(area="Moon Base"), "I don't know a area called Moon Base."),
+    (Target(area="Moon Base"), "I don't know an area called Moon Base."),
+    (Target(floor="Attic"), "I don't know a floor called Attic."),
     (Target(area="Bathroom", domain="fan"), "I couldn't find any fan in the Bathroom."),
 ])
 def test_unknown_targets_are_specific(home: Home, target: Target, message: str) -> None:
