@@ -45,7 +45,7 @@ def _number_said(value: object, text: str) -> bool:
 def _made_up_number(value: object, text: str) -> bool:
     """A number (not a text with digits: "noon" is "12:00") that the request doesn't say, in
     digits, words or an amount word ("half", "max")."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not numbers_said({"": value}, text)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not _number_said(value, text)
 
 
 def routine_plan(routine: Routine) -> Plan:
