@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from device.audio import STT_RATE, SpeechInput, pcm_to_float, resample
 from device.errors import HarkError
-from device.messages import Plan
+from device.messages import Plan, Transcript
 from device.pipeline import Pipeline
 from device.planner import Planner
 from device.stats import percentiles
@@ -82,26 +82,26 @@ def predict(pipeline: Pipeline, rows: list[EvalRow], speech: bool, seed: int = 0
     pipeline.fast_planner.warm()
     _loaded = pipeline.router  # as a started device has it
     for row in rows:
-        transcript = row.text
+        heard = Transcript(text=row.text)
         if voice is not None:
-            transcript = pipeline.transcriber.transcribe(spoken_version(voice, row.text, rng)).text
-        plan, ms = _timed_plan(pipeline.planner, transcript, row.context or pipeline.context)
+            heard = pipeline.transcriber.transcribe(spoken_version(voice, row.text, rng))
+        plan, ms = _timed_plan(pipeline.planner, heard, row.context or pipeline.context)
         calls = plan.calls if plan else []
-        yield Prediction(id=row.id, text=row.text, transcript=transcript,
+        yield Prediction(id=row.id, text=row.text, transcript=heard.text,
                          actions=[c.model_dump() for c in calls], reply=_safe_reply(pipeline, calls),
                          source=plan.source if plan else None, ms=ms)
 
 
-def _timed_plan(planner: Planner, text: str, context: dict[str, str]) -> tuple[Plan | None, float]:
+def _timed_plan(planner: Planner, heard: Transcript, context: dict[str, str]) -> tuple[Plan | None, float]:
     """The plan and its milliseconds; the row that first loads the LLM is planned again (greedy
     decoding: the same plan), as a device loads it at start, not on a command."""
-    if not text.strip():
+    if not heard.text.strip():
         return None, 0.0
     loaded = planner.llm_loaded
     start = time.perf_counter()
-    plan = planner.plan(text, context)
+    plan = planner.plan(heard.text, context, heard.alternatives)
     if not loaded and planner.llm_loaded:
-        return _timed_plan(planner, text, context)
+        return _timed_plan(planner, heard, context)
     return plan, round((time.perf_counter() - start) * 1000, 1)
 
 

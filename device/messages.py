@@ -14,6 +14,8 @@ class Transcript(BaseModel):
 
     text: str
     """The words, trimmed."""
+    alternatives: list[str] = []
+    """Other readings the STT found likely, best first: the planner tries them when `text` fits no command."""
     language: str = "en"
     """Language code the model reported."""
     audio_seconds: float = 0.0

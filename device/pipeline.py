@@ -6,7 +6,7 @@ stage as a PipelineEvent to the callback its caller passes in; it knows nothing 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
@@ -151,7 +151,7 @@ class Pipeline:
         require_sound(speech, source)
         self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
         transcript = self._transcribe(speech, timings, heard)
-        return self._finish(transcript, timings, [*speech.notes, *notes], reply_wav)
+        return self._finish(transcript.text, timings, [*speech.notes, *notes], reply_wav, transcript.alternatives)
 
     def say(self, text: str, reply_wav: Path | None = None, notes: tuple[str, ...] = ()) -> Turn:
         """A whole turn from typed text (no STT)."""
@@ -167,16 +167,19 @@ class Pipeline:
         self.store.append_audit(turn.model_dump(mode="json"), turn.at)
         self.store.prune_audit(turn.at - self.settings.audit_retention_days * 86400)
 
-    def _transcribe(self, speech: SpeechInput, timings: dict[str, float], heard: Future[Transcript] | None) -> str:
+    def _transcribe(self, speech: SpeechInput, timings: dict[str, float],
+                    heard: Future[Transcript] | None) -> Transcript:
         with _timed(timings, "stt"):
-            text = (heard.result() if heard is not None else self.transcriber.transcribe(speech)).text
-        self._emit(PipelineEvent(type="transcript", data={"text": text, "early": heard is not None}))
-        return text
+            transcript = heard.result() if heard is not None else self.transcriber.transcribe(speech)
+        self._emit(PipelineEvent(type="transcript", data={"text": transcript.text, "early": heard is not None}))
+        return transcript
 
-    def _finish(self, text: str, timings: dict[str, float], notes: list[str], reply_wav: Path | None) -> Turn:
+    def _finish(self, text: str, timings: dict[str, float], notes: list[str], reply_wav: Path | None,
+                alternatives: Sequence[str] = ()) -> Turn:
+        """`alternatives`: the STT's other readings of the words, best first."""
         turn = Turn(transcript=text, timings_ms=timings, notes=notes, dry_run=self.dry_run)
         if text:
-            self._act(turn)
+            self._act(turn, alternatives)
         else:
             turn.reply = NOTHING_HEARD
         turn.at, turn.models = self.clock().timestamp(), self.loaded_models()
@@ -188,7 +191,7 @@ class Pipeline:
             self._emit(PipelineEvent(type="audio-out", data={"path": str(reply_wav), "seconds": seconds}))
         return turn
 
-    def _act(self, turn: Turn) -> None:
+    def _act(self, turn: Turn, alternatives: Sequence[str]) -> None:
         """Answer a held question (yes or no, or the value it asked for), or plan the command
         (which cancels any unanswered question)."""
         held = None if self.dry_run else \
@@ -205,7 +208,7 @@ class Pipeline:
                 plan = Plan(calls=held, source="fast")
             else:
                 plan = self._given(held, turn.transcript) or \
-                    self._repaired(turn, self.planner.plan(turn.transcript, self.context))
+                    self._repaired(turn, self.planner.plan(turn.transcript, self.context, alternatives))
         self._carry_out(turn, plan, confirmed=reply == "yes")
 
     def _given(self, held: list[dict] | None, text: str) -> Plan | None:

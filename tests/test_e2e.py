@@ -3,6 +3,7 @@ skills act on the simulated home, and piper speaks the reply."""
 from __future__ import annotations
 
 import wave
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from device.audio import STT_RATE, SpeechInput, read_wav
 from device.config import Settings
-from device.messages import PipelineEvent
+from device.messages import PipelineEvent, Transcript
 from device.pipeline import Pipeline
 from skills.home import Target
 from tests.conftest import MODELS
@@ -111,6 +112,23 @@ def test_a_short_command_is_heard_in_a_short_window_as_in_the_full_one(pipeline:
     full = pipeline.transcriber._full_windows(np.concatenate([LEAD_IN, speech.samples]), speech.seconds)
     short = pipeline.transcriber.transcribe(speech)
     assert _words(short.text) == _words(full.text) == ["turn", "off", "the", "bedroom", "lamp"]
+
+
+def test_a_command_is_heard_with_the_other_readings_the_stt_found_likely(pipeline: Pipeline, spoken) -> None:
+    heard = pipeline.transcriber.transcribe(read_wav(spoken("pause the timer in the kitchen"), 30))
+    assert _words(heard.text) == ["pause", "the", "timer", "in", "the", "kitchen"]
+    readings = [_words(r) for r in [heard.text, *heard.alternatives]]
+    assert 1 < len(readings) <= 5 and len({" ".join(r) for r in readings}) == len(readings)
+
+
+def test_a_turn_plans_the_reading_a_command_fits(pipeline: Pipeline, spoken) -> None:
+    """The transcript the STT gave (here, as a finished draft) carries its other readings to the planner."""
+    heard = Future()
+    heard.set_result(Transcript(text="plus timer in kitchen", alternatives=["pause timer in kitchen"]))
+    turn = pipeline.hear(read_wav(spoken("pause timer in kitchen"), 30), "a test", heard=heard)
+    assert turn.transcript == "plus timer in kitchen"
+    assert [a.name for a in turn.actions] == ["HassPauseTimer"]
+    assert 'Read "plus timer in kitchen" as "pause timer in kitchen".' in turn.notes
 
 
 def _words(text: str) -> list[str]:

@@ -91,3 +91,26 @@ def test_a_word_that_says_which_way_or_how_far_is_never_mended(fast: FastPlanner
 def test_a_number_is_never_made_up_from_a_word(fast: FastPlanner) -> None:
     """"low" sounds like "two": mended, "set the volume to low" set it to 2%."""
     assert fast.mended("set the volume to low") is None
+
+
+def test_the_stt_reading_a_template_fits_is_taken_over_its_best_one(pipeline: Pipeline) -> None:
+    """Whisper's best reading "plus timer in kitchen" fits only loosely (a scene called "plus
+    timer"); its next reading is a command: that one is planned, and said to be what was understood."""
+    heard = "plus timer in kitchen"
+    assert pipeline.planner.plan(heard).calls[0].name != "HassPauseTimer"
+    plan = pipeline.planner.plan(heard, alternatives=["Plus time in kitchen.", "Pause timer in kitchen."])
+    assert [(c.name, c.args) for c in plan.calls] == [("HassPauseTimer", {"area": "Kitchen"})]
+    assert plan.understood == "Pause timer in kitchen."
+
+
+def test_the_best_reading_wins_when_a_template_fits_it(pipeline: Pipeline) -> None:
+    plan = pipeline.planner.plan("turn off the kitchen light", alternatives=["turn on the kitchen light"])
+    assert [(c.name, c.args) for c in plan.calls] == [("HassTurnOff", {"name": "Kitchen Light"})]
+    assert plan.understood is None
+
+
+def test_another_reading_fits_before_the_best_one_is_mended(pipeline: Pipeline) -> None:
+    """The STT's own second guess is likelier than the best reading mended by sound."""
+    plan = pipeline.planner.plan("twitch off the kitchen light", alternatives=["switch off the kitchen light"])
+    assert plan.understood == "switch off the kitchen light"
+    assert [(c.name, c.args) for c in plan.calls] == [("HassTurnOff", {"name": "Kitchen Light"})]
