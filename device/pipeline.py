@@ -151,14 +151,14 @@ class Pipeline:
         require_sound(speech, source)
         self._emit(PipelineEvent(type="audio-loaded", data={"seconds": speech.seconds, "notes": speech.notes}))
         transcript = self._transcribe(speech, timings, heard)
-        return self._finish(transcript.text, timings, [*speech.notes, *notes], reply_wav, transcript.alternatives)
+        return self._finish(transcript, timings, [*speech.notes, *notes], reply_wav)
 
     def say(self, text: str, reply_wav: Path | None = None, notes: tuple[str, ...] = ()) -> Turn:
         """A whole turn from typed text (no STT)."""
         if not text.strip():
             raise HarkError("the text is empty", 'say what to do, e.g. hark say "turn on the kitchen light"')
         self._emit(PipelineEvent(type="transcript", data={"text": text.strip(), "typed": True}))
-        return self._finish(text.strip(), {}, list(notes), reply_wav)
+        return self._finish(Transcript(text=text.strip()), {}, list(notes), reply_wav)
 
     def _record(self, turn: Turn) -> None:
         """Append the turn to the audit log (a dry run changes nothing, so it isn't one)."""
@@ -174,12 +174,10 @@ class Pipeline:
         self._emit(PipelineEvent(type="transcript", data={"text": transcript.text, "early": heard is not None}))
         return transcript
 
-    def _finish(self, text: str, timings: dict[str, float], notes: list[str], reply_wav: Path | None,
-                alternatives: Sequence[str] = ()) -> Turn:
-        """`alternatives`: the STT's other readings of the words, best first."""
-        turn = Turn(transcript=text, timings_ms=timings, notes=notes, dry_run=self.dry_run)
-        if text:
-            self._act(turn, alternatives)
+    def _finish(self, heard: Transcript, timings: dict[str, float], notes: list[str], reply_wav: Path | None) -> Turn:
+        turn = Turn(transcript=heard.text, timings_ms=timings, notes=notes, dry_run=self.dry_run)
+        if heard.text:
+            self._act(turn, heard.alternatives)
         else:
             turn.reply = NOTHING_HEARD
         turn.at, turn.models = self.clock().timestamp(), self.loaded_models()

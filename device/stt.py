@@ -85,11 +85,11 @@ class Transcriber:
         average_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)  # as faster-whisper counts it
         if len(tokens) >= budget or average_logprob < UNSURE_LOGPROB or _repeats(text):
             return None
-        readings = {_words(text): text}
-        for ids in result.sequences_ids[1:]:  # each reading once: "Turn it off." and "turn it off" are one
-            reading = tokenizer.decode([t for t in ids if t < tokenizer.eot]).strip()
-            readings.setdefault(_words(reading), reading)
-        return [text, *(r for r in list(readings.values())[1:] if r)], tokenizer.language_code
+        readings = {_words(text): text}  # the best first, each once: "Turn it off." and "turn it off" are one
+        for ids in result.sequences_ids[1:]:
+            if reading := tokenizer.decode([t for t in ids if t < tokenizer.eot]).strip():
+                readings.setdefault(_words(reading), reading)
+        return list(readings.values()), tokenizer.language_code
 
     def _tokenizer_for(self, encoded):
         """English for an English model; a multilingual one says which language it hears."""
