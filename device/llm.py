@@ -3,6 +3,10 @@
 llama-cpp-python keeps the evaluated tokens of the last prompt and re-evaluates only what
 differs, so a static prompt prefix costs its prompt processing once. `warm` pays that at
 start-up, and keeps the prefix's KV state on disk so the next process restores it instead.
+Whatever follows the warmed prefix is evaluated afresh for every prompt: llama.cpp's numbers
+depend on how tokens are batched, so reusing the tail of the last request made the answer to a
+request depend on the one before it (the same "remind me about my biology test at fsu on
+friday" planned a CalendarAdd, then, asked again, ran to the token limit).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ class LanguageModel:
                                 n_gpu_layers=gpu_layers, n_batch=BATCH, n_ubatch=BATCH, verbose=False)
         except ValueError as exc:
             raise HarkError(f"could not load {gguf}: {exc}", "reinstall it with: hark models install") from None
+        self._prefix: list[int] = []  # the warmed prefix's tokens: what a prompt may reuse
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode(), special=True))
@@ -39,13 +44,17 @@ class LanguageModel:
     def warm(self, prefix: str, cache_dir: Path | None = None) -> str:
         """Evaluate a prompt prefix now, so later prompts sharing it start fast: restored from
         cache_dir when an earlier process saved it ("disk"), else computed and saved ("computed")."""
+        tokens = self._llama.tokenize(prefix.encode(), special=True)
         cached = cache_dir / f"llm-prefix-{self._key(prefix)}.npz" if cache_dir else None
         if cached is not None and cached.exists() and self._restore(cached):
-            return "disk"
-        self._llama.create_completion(prefix, max_tokens=1, temperature=0.0)
-        if cached is not None:
-            self._save(cached)
-        return "computed"
+            source = "disk"
+        else:
+            self._feed(tokens)
+            if cached is not None:
+                self._save(cached)
+            source = "computed"
+        self._prefix = tokens
+        return source
 
     def _key(self, prefix: str) -> str:
         """Changes with the model file, the context size and every byte of the prefix."""
@@ -90,15 +99,16 @@ class LanguageModel:
         150k tokens at every step cost a third of the planning time."""
         from llama_cpp import llama_cpp as api
 
-        self._feed(self._prompt_tokens(prompt, max_tokens))
+        tokens = self._prompt_tokens(prompt, max_tokens)
+        self._feed(tokens)
         vocab = self._llama._model.vocab
         grammar = api.llama_sampler_init_grammar(vocab, grammar_text.encode(), b"root")
-        written = _Written(self._llama)
+        written = _Written(self._llama, said=self._llama.detokenize(tokens[self._warmed(tokens):]).decode(errors="replace"))
         try:
             for _ in range(max_tokens):
                 logits = self._logits()
                 token = int(logits.argmax())
-                if token in written.repeats() and _admits(grammar, self._quote, 0.0):
+                if token in written.repeats() and not written.copies(token) and _admits(grammar, self._quote, 0.0):
                     token = self._quote  # a loop: the string is done
                 elif not _admits(grammar, token, float(logits[token])):
                     token = self._best_admitted(grammar, logits)
@@ -139,15 +149,21 @@ class LanguageModel:
         return np.ctypeslib.as_array(api.llama_get_logits_ith(self._llama._ctx.ctx, -1), shape=(self._llama.n_vocab(),))
 
     def _feed(self, tokens: list[int]) -> None:
-        """Evaluate the prompt, reusing the evaluated tokens it starts with (at least the last
-        token is evaluated again, for fresh logits)."""
+        """Evaluate the prompt, reusing the evaluated tokens it starts with, up to the end of the
+        warmed prefix (at least the last token is evaluated again, for fresh logits)."""
         kept = 0
         for old, new in zip(self._llama.input_ids[: self._llama.n_tokens], tokens[:-1]):
             if old != new:
                 break
             kept += 1
+        if warmed := self._warmed(tokens):
+            kept = min(kept, warmed)
         self._llama.n_tokens = kept  # eval() drops the KV cache past this point
         self._llama.eval(tokens[kept:])
+
+    def _warmed(self, tokens: list[int]) -> int:
+        """How many of the prompt's first tokens are the warmed prefix (0: it doesn't start with it)."""
+        return len(self._prefix) if self._prefix and tokens[: len(self._prefix)] == self._prefix else 0
 
     @functools.cached_property
     def _candidates(self):
@@ -176,13 +192,15 @@ class _Written:
     tomorrow at two pm ...", "channel 12345678901234567890...") until the token budget cuts the
     JSON off. A token that would repeat a run already in the same string ends the string instead:
     a run of REPEAT tokens with a word in it, or of PLAIN_REPEAT tokens of any kind (digits and
-    punctuation repeat short runs in any date or phone number: "2023-03-03", "555-555-5555")."""
+    punctuation repeat short runs in any date or phone number: "2023-03-03", "555-555-5555").
+    A run the request itself repeats is copied, not looped."""
 
     REPEAT = 3
     PLAIN_REPEAT = 8
 
-    def __init__(self, llama) -> None:
+    def __init__(self, llama, said: str = "") -> None:
         self._llama = llama
+        self._said = said  # the request (the prompt after its warmed prefix): what may repeat itself
         self._tokens: list[int] = []
         self._wordy: list[bool] = []  # whether each token has a letter in it
         self._quotes = 0
@@ -205,6 +223,11 @@ class _Written:
         wordy_loops = {string[i + self.REPEAT - 1] for i in _run_starts(string, self.REPEAT)
                        if any(wordy[i:i + self.REPEAT])}
         return wordy_loops | {string[i + self.PLAIN_REPEAT - 1] for i in _run_starts(string, self.PLAIN_REPEAT)}
+
+    def copies(self, token: int) -> bool:
+        """Whether this token and the REPEAT written before it are words of the request, which
+        may say a thing twice ("ShishirPatil/gorilla and gorilla-llm/gorilla-cli")."""
+        return self._llama.detokenize(self._tokens[-self.REPEAT:] + [token]).decode(errors="replace") in self._said
 
     def text(self) -> str:
         return self._llama.detokenize(self._tokens).decode(errors="replace")

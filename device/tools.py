@@ -18,11 +18,13 @@ A call whose required text or number the request never said ("buy tickets" with 
 destination) is not made: the model invented it. A code is said when the request says what the
 parameter's description gives it for ("1 represents Bangkok"). Optional arguments the request
 never said are dropped (device.planner.grounding); a day or time of day the request names
-replaces the model's reckoning of it ("8pm" written as 18:00; device.planner.moments).
+replaces the model's reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied
+text keeps the request's punctuation, and a longitude said west is below zero.
 """
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -166,8 +168,9 @@ class ToolPlanner:
         relevant = [known[i] for score, i in scored if -score >= RELEVANCE][:MAX_TOOLS_OFFERED]
         if not relevant or not request.strip():
             return []
-        prompt = (f"<|im_start|>system\n{_system(relevant)}<|im_end|>\n"
-                  f"<|im_start|>user\n{request.strip()[:2000]}<|im_end|>\n<|im_start|>assistant\n")
+        system = f"<|im_start|>system\n{_system(relevant)}<|im_end|>\n"
+        self._model.warm(system)  # the tools' part is reused by the next request that offers the same tools
+        prompt = f"{system}<|im_start|>user\n{request.strip()[:2000]}<|im_end|>\n<|im_start|>assistant\n"
         raw = self._model.complete(prompt, _calls_grammar(relevant, fewest=0), MAX_CALL_TOKENS)
         if raw.replace(" ", "") == "[]" and self._no_call_log_odds(prompt) <= NO_CALL_LOG_ODDS:
             raw = self._model.complete(prompt, _calls_grammar(relevant, fewest=1), MAX_CALL_TOKENS)
@@ -178,9 +181,7 @@ class ToolPlanner:
         parameters = {t.name: t.parameters for t in relevant}
         if not all(_required_values_said(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
-        # Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)
-        return [ToolCall(name=c.name, arguments=as_said(unrepeated(grounded(c.arguments, parameters[c.name], request),
-                                                                   request), request, date.today())) for c in calls]
+        return [ToolCall(name=c.name, arguments=_as_said(c.arguments, parameters[c.name], request)) for c in calls]
 
     def _no_call_log_odds(self, prompt: str) -> float:
         """log P(the answer is "[]") - log P(it starts a call), over the ways the JSON list may
@@ -191,6 +192,30 @@ class ToolPlanner:
         no_call = np.logaddexp(_mass(first, model, ["[]"]), opened + _mass(second, model, ["]", " ]"]))
         call = np.logaddexp(_mass(first, model, ["[{"]), opened + _mass(second, model, ["{", " {"]))
         return float(no_call - call)
+
+
+def _as_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
+    """The model's arguments less what the request never said, each text and number as it says
+    it. Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)."""
+    kept = unrepeated(grounded(arguments, schema, request), request)
+    return as_said({key: as_written(key, value, request) for key, value in kept.items()}, request, date.today())
+
+
+_LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
+
+
+def as_written(key: str, value: Any, request: str) -> Any:
+    """A copied text without the end mark the model put after it ("Hey bunny, How are you
+    doing?"); a latitude or longitude said south or west ("119.5383 W") below zero."""
+    if isinstance(value, str) and value[-1:] and value[-1] in "?!." and value[:-1].lower() in request.lower() \
+            and value.lower() not in request.lower():
+        return value[:-1]
+    words = stems(key, keep_stop=True)
+    compass = "s|south" if words & _LATITUDE else "w|west" if words & _LONGITUDE else None
+    if compass and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 and \
+            re.search(rf"(?<![\d.]){re.escape(str(value))}\s*°?\s*(?:{compass})\b", request, re.I):
+        return -value
+    return value
 
 
 def _mass(logprobs: np.ndarray, model: LanguageModel, pieces: list[str]) -> float:

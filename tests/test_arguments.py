@@ -88,6 +88,14 @@ def test_a_date_is_said_when_one_of_its_numbers_is():
     assert grounded({"date": "2024-12-03 16:00"}, {}, "find a cleaner rated 4 stars or more") == {}
 
 
+def test_an_optional_time_of_day_is_said_only_when_its_hour_is():
+    request = "book a flight from Paris on the 12th of March 2023 at 3 in the afternoon"
+    assert grounded({"return_time": "12/03/2023 14:00"}, {}, request) == {}
+    assert grounded({"departure_time": "12/03/2023 15:00"}, {}, request) == {"departure_time": "12/03/2023 15:00"}
+    assert grounded({"at": "2023-11-01T16:00:00"}, {}, "move it to November 1, 2023 at 4pm") == \
+        {"at": "2023-11-01T16:00:00"}
+
+
 def test_a_value_in_number_words_is_said_as_the_request_says_it():
     assert grounded({"item": "three"}, {}, "remove item three") == {"item": "three"}
     assert grounded({"item": "item 3"}, {}, "remove item three") == {"item": "item 3"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from device.errors import HarkError
@@ -39,6 +40,19 @@ def test_a_changed_prefix_or_a_damaged_cache_is_recomputed(tmp_path: Path) -> No
     (cached,) = tmp_path.glob("llm-prefix-*.npz")
     cached.write_bytes(b"not a cache")
     assert _model().warm(PREFIX + "more\n", tmp_path) == "computed"
+
+
+def test_a_prompt_is_read_the_same_whatever_was_asked_before() -> None:
+    """What follows the warmed prefix is evaluated afresh: reusing the last request's tokens
+    changed the model's scores by up to 0.36 (llama.cpp's numbers depend on the batching), and
+    the same request planned one call, then, asked again, ran to the token limit."""
+    model = _model()
+    model.warm(PREFIX)
+    first = model.next_logprobs(PROMPT).copy()
+    model.complete(PROMPT.replace("two", "three"), GRAMMAR, 12)  # shares all but the end of the user's words
+    after_another = model.next_logprobs(PROMPT).copy()
+    assert np.array_equal(first, after_another)
+    assert np.array_equal(first, model.next_logprobs(PROMPT))  # asked again at once
 
 
 def test_output_keeps_to_the_grammar_even_against_the_models_wish() -> None:
@@ -76,3 +90,17 @@ def test_repeated_digits_of_a_date_or_a_phone_number_are_not_a_loop_but_a_runawa
             written.add(token)
         (following,) = llama.tokenize(then.encode(), add_bos=False, special=False)
         assert (following in written.repeats()) is loops, text
+
+
+def test_a_run_the_request_repeats_is_copied_not_taken_for_a_loop() -> None:
+    from device.llm import _Written
+
+    llama = _model()._llama
+    text = '{"repos": "ShishirPatil/gorilla,gorilla-llm/gor'
+    (following,) = llama.tokenize(b"illa", add_bos=False, special=False)
+    for said, copied in (("star ShishirPatil/gorilla and gorilla-llm/gorilla-cli", True), ("star my repos", False)):
+        written = _Written(llama, said=said)
+        for token in llama.tokenize(text.encode(), add_bos=False, special=False):
+            written.add(token)
+        assert following in written.repeats()
+        assert written.copies(following) is copied

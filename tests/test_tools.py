@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
-from device.tools import Tool, ToolCall, ToolPlanner, relevance
+from device.tools import Tool, ToolCall, ToolPlanner, as_written, relevance
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -124,6 +124,19 @@ def test_a_time_of_day_is_the_one_the_request_says(planner: ToolPlanner) -> None
                           ("move the budget review to the 4th of march 2025 at 7 in the evening", "2025-03-04T19:00")]:
         [call] = planner.plan(request, [reschedule])
         assert call.arguments["new_time"].startswith(when), call
+
+
+def test_a_value_is_written_as_the_request_says_it() -> None:
+    assert as_written("user_message", "Hey bunny, How are you doing?", "Hey bunny, How are you doing") == \
+        "Hey bunny, How are you doing"
+    assert as_written("user_message", "How are you?", "How are you? I'm fine.") == "How are you?"
+    assert as_written("note", "All finished.", "is it done") == "All finished."  # the model's own words
+    assert as_written("longitude", 119.5383, "at 37.8651 N, 119.5383 W") == -119.5383
+    assert as_written("lat", 33.9, "33.9 south, 18.4 east") == -33.9
+    assert as_written("longitude", 18.4, "33.9 south, 18.4 east") == 18.4
+    assert as_written("count", 119.5383, "119.5383 W") == 119.5383
+    assert as_written("relative_delay", 5, "after 5 s") == 5
+    assert as_written("startLng", 2.5, "from 2.5 west") == -2.5
 
 
 def test_bfcl_rules() -> None:

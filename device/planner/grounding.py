@@ -127,6 +127,8 @@ def numbers_said(args: dict[str, Any], text: str) -> bool:
 
 
 def _value_said(key: str, value: Any, said: str, said_stems: set[str]) -> bool:
+    if isinstance(value, str) and not _hours_said(value, said):
+        return False
     if isinstance(value, str) and not _NUMBER.search(said_value := spoken(value)) \
             and len(words := stems(said_value)) >= LONG_TEXT:  # one with numbers is a date, time or code
         return len(words & said_stems) >= MOSTLY_SAID * len(words)
@@ -137,6 +139,18 @@ def _value_said(key: str, value: Any, said: str, said_stems: set[str]) -> bool:
     if isinstance(value, dict):
         return bool(value)
     return _said(value, said)
+
+
+# A time of day in a value: "14:00", "2023-11-01T16:00:00" (not the seconds after it).
+_HOUR = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d")
+
+
+def _hours_said(value: str, said: str) -> bool:
+    """Whether each time of day in an optional value has its hour said (in 24 or 12 hours): a
+    flight's made-up return at 14:00 is said by none of "March 12th 2023 at 3 in the afternoon"'s
+    numbers, though its date is."""
+    numbers = _numbers(said)
+    return all({hour, hour % 12 or 12} & numbers for hour in map(int, _HOUR.findall(value)))
 
 
 def _flag_words(key: str) -> set[str]:
