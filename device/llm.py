@@ -49,7 +49,7 @@ class LanguageModel:
         if cached is not None and cached.exists() and self._restore(cached):
             source = "disk"
         else:
-            self._feed(tokens)
+            self._feed(tokens, logits=False)
             if cached is not None:
                 self._save(cached)
             source = "computed"
@@ -148,11 +148,12 @@ class LanguageModel:
 
         return np.ctypeslib.as_array(api.llama_get_logits_ith(self._llama._ctx.ctx, -1), shape=(self._llama.n_vocab(),))
 
-    def _feed(self, tokens: list[int]) -> None:
+    def _feed(self, tokens: list[int], logits: bool = True) -> None:
         """Evaluate the prompt, reusing the evaluated tokens it starts with, up to the end of the
-        warmed prefix (at least the last token is evaluated again, for fresh logits)."""
+        warmed prefix; for `logits`, the last token is evaluated again. A prefix warmed again is
+        not: evaluated alone, its last token's state would differ from the batch's it came in."""
         kept = 0
-        for old, new in zip(self._llama.input_ids[: self._llama.n_tokens], tokens[:-1]):
+        for old, new in zip(self._llama.input_ids[: self._llama.n_tokens], tokens[:-1] if logits else tokens):
             if old != new:
                 break
             kept += 1

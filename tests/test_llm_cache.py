@@ -53,6 +53,8 @@ def test_a_prompt_is_read_the_same_whatever_was_asked_before() -> None:
     after_another = model.next_logprobs(PROMPT).copy()
     assert np.array_equal(first, after_another)
     assert np.array_equal(first, model.next_logprobs(PROMPT))  # asked again at once
+    model.warm(PREFIX)  # as the tool planner does before each request
+    assert np.array_equal(first, model.next_logprobs(PROMPT))
 
 
 def test_output_keeps_to_the_grammar_even_against_the_models_wish() -> None:
