@@ -207,7 +207,7 @@ _LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
 def as_written(key: str, value: Any, request: str) -> Any:
     """A copied text without the end mark the model put after it ("Hey bunny, How are you
     doing?"); a latitude or longitude said south or west ("119.5383 W") below zero."""
-    if isinstance(value, str) and value[-1:] and value[-1] in "?!." and value[:-1].lower() in request.lower() \
+    if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]
     words = stems(key, keep_stop=True)
