@@ -1,6 +1,6 @@
 """What the model writes is put in the home's words, and optional values it invented are dropped
 (device.planner.targets, device.planner.grounding)."""
-from device.planner.grounding import grounded, unrepeated, without_restated
+from device.planner.grounding import grounded, said_part, unrepeated, without_restated
 from device.planner.targets import canonical_target
 
 TARGET = {"name", "area", "floor", "domain", "device_class"}
@@ -94,6 +94,20 @@ def test_an_optional_time_of_day_is_said_only_when_its_hour_is():
     assert grounded({"departure_time": "12/03/2023 15:00"}, {}, request) == {"departure_time": "12/03/2023 15:00"}
     assert grounded({"at": "2023-11-01T16:00:00"}, {}, "move it to November 1, 2023 at 4pm") == \
         {"at": "2023-11-01T16:00:00"}
+    assert grounded({"at": "12:00"}, {}, "lunch with anna tomorrow at noon") == {"at": "12:00"}
+    assert grounded({"at": "00:00"}, {}, "lock the door at midnight") == {"at": "00:00"}
+
+
+def test_a_day_or_time_keeps_only_the_words_the_request_says():
+    """The 0.5B model starts a reminder's `when` with the words said and goes on with its own; the
+    whole value was dropped, and the reminder fell on the default day."""
+    assert said_part("friday at 12:00 AM, FSU, USA", "remind me about my biology test at fsu on friday") == "friday"
+    assert said_part("tomorrow at 10 am tonight", "remind me to take out the bins tonight") == "tonight"
+    assert said_part("Thursday afternoon at 10 am, 12 pm", "a meeting with the cfo on thursday afternoon") == \
+        "thursday afternoon"
+    assert said_part("Wednesday at 4 pm", "schedule a haircut for next wednesday at 4pm") == "wednesday at 4 pm"
+    assert said_part("at half past three", "call the vet at half past three") == "half past 3"
+    assert said_part("2026-12-05 09:00", "remind me to call mum") == ""
 
 
 def test_a_value_in_number_words_is_said_as_the_request_says_it():

@@ -157,6 +157,8 @@ def test_the_answer_fills_the_value_in_the_next_turn(device: Pipeline) -> None:
     assert len(device.executor._context.store.alarms()) == 1
     kept = device.say("set an alarm for noon")  # a time the request says in its own words is kept
     assert kept.actions[0].status == "done" and kept.actions[0].args["time"]
+    made_up = device.say("wake me up tomorrow at half past six")  # the model's time was 12:00:00
+    assert made_up.reply == "What time should the alarm ring?"
 
 
 def test_a_number_the_request_never_says_is_asked_for(device: Pipeline) -> None:

@@ -43,9 +43,11 @@ def _number_said(value: object, text: str) -> bool:
 
 
 def _made_up_number(value: object, text: str) -> bool:
-    """A number (not a text with digits: "noon" is "12:00") that the request doesn't say, in
-    digits, words or an amount word ("half", "max")."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not _number_said(value, text)
+    """A number, or a value of digits and signs alone, that the request doesn't say in digits,
+    words or an amount word ("half", "max"): "wake me up tomorrow at half past six" got 12:00:00."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    digits = isinstance(value, str) and any(c.isdigit() for c in value) and not stems(value)
+    return (number or digits) and not _number_said(value, text)
 
 
 def routine_plan(routine: Routine) -> Plan:

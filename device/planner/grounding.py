@@ -149,8 +149,34 @@ def _hours_said(value: str, said: str) -> bool:
     """Whether each time of day in an optional value has its hour said (in 24 or 12 hours): a
     flight's made-up return at 14:00 is said by none of "March 12th 2023 at 3 in the afternoon"'s
     numbers, though its date is."""
-    numbers = _numbers(said)
+    numbers = _said_numbers(said)
     return all({hour, hour % 12 or 12} & numbers for hour in map(int, _HOUR.findall(value)))
+
+
+def said_part(value: str, text: str) -> str:
+    """The words of a day or time the request says, up to the value's first comma: a small model
+    starts one with the words said and goes on with its own ("friday at 12:00 AM, FSU, USA" for
+    "...at fsu on friday", "tomorrow at 10 am tonight" for "...tonight"). A number stays when it
+    is said, a time of day when its hour is; "" when the request says none of it."""
+    said = _apart(spoken(text))
+    said_words = set(default_process(said).split())
+    kept = [word for word in _apart(spoken(value.split(",")[0])).split() if _word_said(word, said, said_words)]
+    while kept and default_process(kept[-1]) in _FUNCTION_WORDS:
+        kept.pop()
+    while kept and default_process(kept[0]) in _FUNCTION_WORDS:
+        kept.pop(0)
+    return " ".join(kept)
+
+
+def _word_said(word: str, said: str, said_words: set[str]) -> bool:
+    if _NUMBER.search(word):
+        return bool(_numbers(word) & _numbers(said)) and _hours_said(word, said)
+    return default_process(word) in said_words
+
+
+def _apart(text: str) -> str:
+    """A number and the word stuck to it apart: "4pm" says the "pm" of "4 pm"."""
+    return re.sub(r"(?<=\d)(?=[a-z])", " ", text)
 
 
 def _flag_words(key: str) -> set[str]:
@@ -202,7 +228,7 @@ def _said(value: Any, said: str) -> bool:
         value = spoken(value)  # in the request's own form: "item three" says "three"
     if isinstance(value, str) and _NUMBER.search(value):
         # "2023-04-05" for "april 5th, 2023": a date, time or code is said when one of its numbers is
-        return bool(_numbers(value) & _numbers(said))
+        return bool(_numbers(value) & _said_numbers(said))
     if isinstance(value, str):  # words compared without punctuation: "'bohemian rhapsody'" says it
         content = " ".join(w for w in default_process(value).split() if w not in _FUNCTION_WORDS) or value
         return fuzz.partial_token_set_ratio(content, said, processor=default_process) >= GROUNDED
@@ -221,3 +247,11 @@ _FUNCTION_WORDS = set("a an the is are was were be been am this that these those
 
 def _numbers(text: str) -> set[float]:
     return {float(n) for n in _NUMBER.findall(text)}
+
+
+def _said_numbers(said: str) -> set[float]:
+    """The request's numbers, with the hours it says in words (noon: the 12 of 12:00)."""
+    return _numbers(said).union(*(hours for word, hours in _HOUR_WORDS.items() if re.search(rf"\b{word}\b", said)))
+
+
+_HOUR_WORDS = {"noon": {12.0}, "midday": {12.0}, "midnight": {0.0, 12.0}}

@@ -14,8 +14,8 @@ from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
-from device.planner.grounding import grounded, unrepeated, without_restated
-from device.planner.moments import durations_as_said, in_whole_units
+from device.planner.grounding import grounded, said_part, unrepeated, without_restated
+from device.planner.moments import TIME_SLOTS, durations_as_said, in_whole_units
 from device.planner.targets import TARGET_FIELDS, canonical_target
 from skills.home import Home
 from skills.registry import SkillSet
@@ -94,7 +94,8 @@ class LLMPlanner:
         """The call with only the optional values the request said, lengths of time in the units
         said, its target in the home's names."""
         schema = args_schema(self._skills[call.name].params)
-        args = without_restated(unrepeated(grounded(call.args, schema, text), text), schema["required"], call.name)
+        args = without_restated(unrepeated(grounded(_times_said(call.args, schema, text), schema, text), text),
+                                schema["required"], call.name)
         args = in_whole_units(durations_as_said(args, schema["properties"], text), schema["properties"])
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)
@@ -118,6 +119,13 @@ class LLMPlanner:
     def _complete(self, turns: str, grammar: str) -> Plan:
         raw = self._model.complete(self._prefix + turns, grammar, MAX_PLAN_TOKENS)
         return Plan(calls=_parse(raw), source="llm")
+
+
+def _times_said(args: dict, schema: dict, text: str) -> dict:
+    """The optional days and times with only the words of them the request says (none: left out)."""
+    trimmed = {key: said_part(value, text) for key, value in args.items()
+               if key in TIME_SLOTS and key not in schema["required"] and isinstance(value, str)}
+    return {key: trimmed.get(key, value) for key, value in args.items() if trimmed.get(key, value) != ""}
 
 
 def _turn(text: str) -> str:

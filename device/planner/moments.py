@@ -18,6 +18,8 @@ from typing import Any
 from device.planner.grounding import spoken
 from skills.when import MONTHS, WEEKDAYS, next_date
 
+# The skills' slots that hold a day or time of day, as said ("friday at 3 pm").
+TIME_SLOTS = {"when", "time", "date", "day"}
 _MONTH = r"\b(?:" + "|".join(sorted(MONTHS + [m[:3] for m in MONTHS] + ["sept"], key=len, reverse=True)) + r")\b\.?"
 _CALENDAR_DAYS = [
     re.compile(rf"(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>\d{{4}})\b)?"),

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from device.embedder import Embedder
 from device.planner.fast import fits, slot_lists
+from device.planner.moments import TIME_SLOTS
 from skills.home import Home
 
 # Sentences drawn per template, and at most per skill: more sentences, a steadier router (on the
@@ -38,9 +39,8 @@ FILLERS = ["jazz", "the news", "milk", "my mother", "paris", "a dentist appointm
            "a red car", "taylor swift", "the meeting", "coffee", "london", "a movie", "eggs and bread",
            "the kids", "football", "my keys", "some rock music", "a podcast", "the train", "john",
            "lunch", "the doctor", "gym", "birthday party", "pasta", "new york", "the weekend"]
-# A slot that holds a time is filled with the ways people say one, so that "at five pm on friday"
-# reads like any skill's time, not like a word no template has.
-TIME_SLOTS = {"when", "time", "date", "day"}
+# A slot that holds a time (TIME_SLOTS) is filled with the ways people say one, so that "at five
+# pm on friday" reads like any skill's time, not like a word no template has.
 TIME_FILLERS = ["tomorrow", "today", "tonight", "at five pm", "on friday", "tomorrow at nine am", "next tuesday",
                 "at noon", "every monday", "this weekend", "in two hours", "at 7:30", "on march third",
                 "on the twenty first of june", "at six thirty in the morning", "next week", "on saturday at ten",

@@ -138,7 +138,9 @@ def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     ],
     phrasings=["(cancel|delete|remove|turn off|disable|stop|switch off) [my|the] [{time}] alarm [for {when}]",
                "i don't need [an|the|my] alarm [{when}]", "no alarm [{when}]", "(get rid of|clear) [all] my alarms",
-               "(snooze|silence) the alarm"],
+               "(snooze|silence) the alarm",
+               "(cancel|delete|remove|clear) (any|all|every) [of] [my|the] alarm[s] [that] (i|you) [have] set [{when}]",
+               "(cancel|delete|remove|clear) [the|my] alarm[s] (set|i set) (for|at) {when}"],
 )
 def cancel_alarm(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     alarms = _matching(args, ctx, required=True)
