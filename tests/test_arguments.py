@@ -107,6 +107,9 @@ def test_a_day_or_time_keeps_only_the_words_the_request_says():
         "thursday afternoon"
     assert said_part("Wednesday at 4 pm", "schedule a haircut for next wednesday at 4pm") == "wednesday at 4 pm"
     assert said_part("at half past three", "call the vet at half past three") == "half past 3"
+    assert said_part("this week", "how many meetings do i have this week") == "this week"
+    assert said_part("wednesday at 6 am", "turn off the six am alarm for wednesday") == "wednesday 6 am"
+    assert said_part("today's meeting at 5pm", "remove today's meeting at 5 pm") == "today's meeting at 5 pm"
     assert said_part("2026-12-05 09:00", "remind me to call mum") == ""
 
 

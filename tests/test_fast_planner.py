@@ -33,6 +33,7 @@ def fast(skills: SkillSet, home: Home) -> FastPlanner:
     ("dim the lights", "HassLightSet", {"step": -25, "area": "Bedroom"}),
     ("make the kitchen lights brighter", "HassLightSet", {"area": "Kitchen", "step": 25}),
     ("play", "HassMediaUnpause", {}),
+    ("take bread off the shopping list", "ListRemoveItem", {"item": "bread"}),
 ])
 def test_common_commands(fast: FastPlanner, text: str, name: str, args: dict) -> None:
     plan = fast.plan(text, context={"area": "Bedroom"})  # the device stands in the bedroom

@@ -161,22 +161,26 @@ def said_part(value: str, text: str) -> str:
     said = _apart(spoken(text))
     said_words = set(default_process(said).split())
     kept = [word for word in _apart(spoken(value.split(",")[0])).split() if _word_said(word, said, said_words)]
-    while kept and default_process(kept[-1]) in _FUNCTION_WORDS:
+    while kept and kept[-1] in _JOINING:
         kept.pop()
-    while kept and default_process(kept[0]) in _FUNCTION_WORDS:
+    while kept and kept[0] in _JOINING:
         kept.pop(0)
     return " ".join(kept)
+
+
+# Words that join the parts of a day or time ("friday at"), nothing of it alone ("this" and "am" are).
+_JOINING = set("at on in by for to of and or from with as".split())
 
 
 def _word_said(word: str, said: str, said_words: set[str]) -> bool:
     if _NUMBER.search(word):
         return bool(_numbers(word) & _numbers(said)) and _hours_said(word, said)
-    return default_process(word) in said_words
+    return bool(parts := default_process(word).split()) and set(parts) <= said_words  # "today's": today, s
 
 
 def _apart(text: str) -> str:
-    """A number and the word stuck to it apart: "4pm" says the "pm" of "4 pm"."""
-    return re.sub(r"(?<=\d)(?=[a-z])", " ", text)
+    """A clock and its am or pm apart: "4pm" says the "pm" of "4 pm"."""
+    return re.sub(r"(?<=\d)(?=[ap]\.?m\b)", " ", text)
 
 
 def _flag_words(key: str) -> set[str]:

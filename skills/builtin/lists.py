@@ -95,7 +95,8 @@ def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="ListRemoveItem", description="Remove something from a list", permissions=["lists"],
-       examples=["(erase|strike) {item} from [the|my] shopping list [completely]"],
+       examples=["(erase|strike) {item} from [the|my] shopping list [completely]",
+                 "(take|cross) {item} off [the|my] shopping list"],
        phrasings=["(remove|delete|erase|take) {item} (from|off) [my|the] [{name}] list",
                   "cross {item} off [my|the] [{name}] list", "(scratch|strike) {item} [from|off] [my|the] list",
                   "i don't need {item} anymore",
