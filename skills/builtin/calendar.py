@@ -86,7 +86,9 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
                "(set|make) [a] (daily|weekly|repeating|recurring|monthly) reminder [for {when}] (to|for|about) {title}",
                "i need (a reminder|to be reminded) (to|about|of) {title} [{when}]",
                "(move|reschedule|push) [my|the] {title} to {when}",
-               "(invite|add) {title} to [my|the] (meeting|event|party) [{when}]"],
+               "(invite|add) {title} to [my|the] (meeting|event|party) [{when}]",
+               "i (want|need|would like|'d like) to (meet|have lunch|have dinner|catch up) with {title} {when}",
+               "(send|give) me a reminder (to|about) {title} [{when}]"],
 )
 def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
     said = _parse(args.when, ctx)

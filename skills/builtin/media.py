@@ -180,6 +180,7 @@ def find_media(folder: Path | None, query: str) -> Path | None:
                   "play {search_query} (now|next)",
                   "(start|open|resume|continue) [the|my] (audiobook|audio book|podcast|book|radio) [{search_query}]",
                   "read [me] [the|my] (book|audiobook) [{search_query}]",
+                  "(resume|continue) (playing|listening to|reading) {search_query}",
                   "(tune|switch|change) [in|into|to] [the] (radio|station|channel|frequency) [to] {search_query}",
                   "(play|start|read) chapter {number} [of {search_query}]",
                   "(play|start|read) [me] {search_query} (from|at) [the] (beginning|chapter {number}|where i left off)",
