@@ -31,6 +31,8 @@ def router(pipeline: Pipeline) -> Router:
     ("let's play a round of chess", "Unsupported"),
     ("will our barbecue get rained out on sunday", "HassGetWeather"),
     ("is it warm enough for shorts tomorrow", "HassGetWeather"),
+    ("i'd like to catch up with priya on friday evening", "CalendarAdd"),
+    ("continue listening to the hobbit", "HassMediaSearchAndPlay"),
 ])
 def test_natural_phrasings_reach_their_skill(router: Router, text: str, skill: str) -> None:
     route = router.route(text)
