@@ -1,4 +1,5 @@
-"""Timers, alarms and scheduled routines that come due: each once, as a chime and a spoken line.
+"""Timers, alarms and scheduled routines that come due: each once, as a chime and a spoken line
+(for a timer set with a command, and a routine, what running its calls replied).
 
 Due items are found in the Store by wall-clock time, so one that came due while the device was
 off rings when it starts again, said as missed. A repeating alarm moves to its next day, a
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -18,7 +19,7 @@ from skills import when
 from skills.builtin.alarms import next_ring
 from skills.builtin.routines import schedule_of
 from skills.builtin.timers import say_duration
-from skills.store import Routine, Store
+from skills.store import Routine, Store, Timer
 
 MISSED_AFTER_SECONDS = 15 * 60
 _CHIME_NOTES = ((880.0, 0.18), (1318.5, 0.32))  # A5 then E6: short, clear on a small speaker
@@ -31,6 +32,9 @@ class Alert(BaseModel):
     id: int
     due_at: float
     speech: str
+    command: str | None = None
+    """A timer's command, as said, whose `calls` run now (their reply becomes the speech)."""
+    calls: list[dict[str, Any]] = []
 
 
 def take_due(store: Store, now: datetime) -> list[Alert]:
@@ -43,10 +47,21 @@ def _due_timers(store: Store, now: datetime) -> list[Alert]:
     for timer in store.timers(state="running"):
         if timer.ends_at <= now.timestamp():
             store.update_timer(timer.id, state="finished")
+            if timer.steps:
+                alerts.append(_due_command(timer, now))
+                continue
             label = f"Your {timer.name} timer" if timer.name else f"Your {say_duration(timer.seconds, adjective=True)} timer"
             alerts.append(Alert(kind="timer", id=timer.id, due_at=timer.ends_at,
                                 speech=_missed(f"{label} is done.", timer.ends_at, now)))
     return alerts
+
+
+def _due_command(timer: Timer, now: datetime) -> Alert:
+    """A timer's command to run now; one long past (the device was off) is said, not run late."""
+    if now.timestamp() - timer.ends_at >= MISSED_AFTER_SECONDS:
+        return Alert(kind="timer", id=timer.id, due_at=timer.ends_at,
+                     speech=f"While I was off, I missed the timer to {timer.command}, so I didn't do it.")
+    return Alert(kind="timer", id=timer.id, due_at=timer.ends_at, speech="", command=timer.command, calls=timer.steps)
 
 
 def _due_alarms(store: Store, now: datetime) -> list[Alert]:

@@ -145,7 +145,7 @@ class Emulator(App):
         store = Store(self.settings.state_db)
         try:
             now = datetime.now().timestamp()
-            timers = [f"{t.name or 'timer'}: {int(t.left(now)) // 60}:{int(t.left(now)) % 60:02d} {t.state}"
+            timers = [f"{t.command or t.name or 'timer'}: {int(t.left(now)) // 60}:{int(t.left(now)) % 60:02d} {t.state}"
                       for t in store.timers(state="running") + store.timers(state="paused")]
             self.query_one("#timers", Static).update("\n".join(timers) or "No timers.")
             audit = self.query_one("#audit", RichLog)

@@ -73,8 +73,9 @@ class Executor:
         return self.run([call])[0]
 
     def describe(self, calls: list[dict]) -> list[str]:
-        """What each call would do, in words; a SkillError names the first one that can't run.
-        For calls kept to run later (routines): they are checked again when they run."""
+        """What each call would do, in words, saying so where the policy will ask first; a
+        SkillError names the first one that can't run. For calls kept to run later (routines,
+        a timer's command): they are checked again when they run."""
         summaries = []
         for call in calls:
             checked = self.check(ActionCall(name=call.get("name", ""), args=call.get("args", {})))
@@ -82,7 +83,7 @@ class Executor:
                 raise SkillError(checked.speech)
             if checked.verdict.decision == "deny":
                 raise SkillError(f"I'm not allowed to {_summary(checked)}, because {checked.verdict.reason}.")
-            summaries.append(_summary(checked))
+            summaries.append(_summary(checked) + (" (I'll ask first)" if checked.verdict.decision == "confirm" else ""))
         return summaries
 
     def problem(self, calls: list[ActionCall]) -> str | None:

@@ -30,7 +30,7 @@ from device.policy import Policy
 from skills.builtin.routines import title
 from skills.home import Home
 from skills.registry import SkillSet, load_skills
-from skills.sdk import SkillContext
+from skills.sdk import SkillContext, SkillError
 from skills.store import Routine, Store
 
 EventSink = Callable[[PipelineEvent], None]
@@ -117,7 +117,7 @@ class Pipeline:
                                data_dir=self.settings.data_dir,
                                loaded_models=self.loaded_models, history=TurnHistory(self.store, self.skills))
         executor = Executor(self.skills, context, self.settings.skill_timeout_seconds, self.policy)
-        context.actions = RoutineChecks(executor, self.fast_planner)
+        context.actions = RoutineChecks(executor, self.fast_planner, lambda command: self.planner.later(command, self.context))
         return executor
 
     def loaded_models(self) -> list[str]:
@@ -255,7 +255,7 @@ class Pipeline:
         """Timers, alarms and scheduled routines that came due, each only once; a routine's
         steps run here, through the policy like any turn, and its reply is the alert's line."""
         now = self.clock()
-        alerts = take_due(self.store, now)
+        alerts = [self._run_command(alert) if alert.calls else alert for alert in take_due(self.store, now)]
         alerts += [self._run_scheduled(routine, missed) for routine, missed in take_due_routines(self.store, now)]
         for alert in alerts:
             self._emit(PipelineEvent(type="alert", data=alert.model_dump()))
@@ -265,12 +265,21 @@ class Pipeline:
         if missed:
             speech = f"While I was off, I missed the routine {title(routine)}, so I didn't run it."
             return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=speech)
-        turn = Turn(transcript=f"(the routine {title(routine)})", dry_run=self.dry_run)
-        plan = routine_plan(routine)
+        speech = self._run_saved(f"(the routine {title(routine)})", routine_plan(routine))
+        return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=speech)
+
+    def _run_command(self, alert: Alert) -> Alert:
+        plan = Plan(calls=[ActionCall(**call) for call in alert.calls], source="fast")
+        return alert.model_copy(update={"speech": self._run_saved(f"(the timer to {alert.command})", plan)})
+
+    def _run_saved(self, transcript: str, plan: Plan) -> str:
+        """Calls saved earlier, run now as a turn of their own (policy, audit), nobody having
+        said anything: a step that needs a yes asks for it. The turn's reply."""
+        turn = Turn(transcript=transcript, dry_run=self.dry_run)
         turn.at, turn.models = self.clock().timestamp(), self.loaded_models()
         self._carry_out(turn, plan, confirmed=False)
         self._record(turn)
-        return Alert(kind="routine", id=routine.id, due_at=routine.next_at, speech=turn.reply)
+        return turn.reply
 
     def ring(self, alerts: list[Alert]) -> Iterator[AudioChunk]:
         """The chime and spoken line of each alert, one after another."""
@@ -288,10 +297,19 @@ class Pipeline:
 
 
 class RoutineChecks:
-    """What teaching a routine asks of the device: can these steps run, and is a phrase a command."""
+    """What a skill that keeps calls to run later asks of the device: what a command means, can
+    these steps run, and is a phrase a command."""
 
-    def __init__(self, executor: Executor, fast: FastPlanner) -> None:
-        self._executor, self._fast = executor, fast
+    def __init__(self, executor: Executor, fast: FastPlanner, later: Callable[[str], list[ActionCall] | None]) -> None:
+        """`later`: the planner's reading of a command for a timer to run (Planner.later)."""
+        self._executor, self._fast, self._later = executor, fast, later
+
+    def steps(self, command: str) -> list[dict]:
+        calls = self._later(command)
+        if calls is None:
+            raise SkillError(f"I can't do '{command}' when a timer ends: I wait only with a command that changes "
+                             "something, like 'turn off the kitchen light'.")
+        return [call.model_dump() for call in calls]
 
     def describe(self, calls: list[dict]) -> list[str]:
         return self._executor.describe(calls)

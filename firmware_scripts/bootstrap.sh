@@ -10,7 +10,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PYTHON="${HARK_PYTHON:-python3}"
 LLAMA_VERSION="0.3.36"
-WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/hark/wheels"
+# llama.cpp is built for this CPU (-march=native) less its AMX matrix code: a virtual machine can
+# report AMX that then faults (the first prompt crashed llama.cpp in a Firecracker VM on a
+# Sapphire Rapids host); a Pi or a Jetson has none. The cache is kept per build flavour.
+LLAMA_CMAKE_ARGS="-DCMAKE_C_FLAGS=-U__AMX_INT8__ -DCMAKE_CXX_FLAGS=-U__AMX_INT8__"
+WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/hark/wheels/no-amx"
 APT_PACKAGES=(libportaudio2 build-essential cmake)
 # the tests' MQTT broker (started by the tests on loopback); the install script's checkers
 TEST_APT_PACKAGES=(mosquitto shellcheck systemd)
@@ -47,7 +51,7 @@ llama_wheel() {
   if [ ! -e "${wheels[0]}" ]; then
     say "building llama-cpp-python $LLAMA_VERSION from source (about 12 minutes on 2 cores, once)"
     mkdir -p "$WHEELS"
-    CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$VENV/bin/pip" wheel -q --no-deps -w "$WHEELS" \
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$VENV/bin/pip" wheel -q --no-deps -w "$WHEELS" \
       "llama-cpp-python==$LLAMA_VERSION" >&2
     wheels=("$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl)
   fi

@@ -90,7 +90,12 @@ class History(Protocol):
 
 
 class Actions(Protocol):
-    """The device's own checks, for a skill that keeps calls to run later (routines)."""
+    """The device's own checks, for a skill that keeps calls to run later (routines, a command
+    run when a timer ends)."""
+
+    def steps(self, command: str) -> list[dict[str, Any]]:
+        """The calls ({"name", "args"}) a spoken command means, by the templates alone (no LLM);
+        raises SkillError when it isn't one command the device can run later."""
 
     def describe(self, calls: list[dict[str, Any]]) -> list[str]:
         """What each call ({"name", "args"}) would do, in words; raises SkillError naming the

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS home_state (
 CREATE TABLE IF NOT EXISTS timers (
     id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, area TEXT, seconds REAL NOT NULL,
     started_at REAL NOT NULL, ends_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'running',
-    remaining REAL);
+    remaining REAL, command TEXT, steps TEXT);
 CREATE TABLE IF NOT EXISTS pending (
     id INTEGER PRIMARY KEY CHECK (id = 1), calls TEXT NOT NULL, asked_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS list_items (
@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS routines (
     steps TEXT NOT NULL, summary TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'saved');
 CREATE TABLE IF NOT EXISTS actuations (at REAL NOT NULL);
 """
+# Columns added after a table was first made: a state file from an older version gains them.
+_ADDED_COLUMNS = {"timers": {"command": "TEXT", "steps": "TEXT"}}
 _TIMER_FIELDS = {"state", "ends_at", "remaining", "seconds"}
 
 
@@ -50,9 +52,13 @@ class Timer(BaseModel):
     started_at: float
     ends_at: float
     state: str
-    """running | paused | cancelled"""
+    """running | paused | finished | cancelled"""
     remaining: float | None = None
     """Seconds left, kept while paused."""
+    command: str | None = None
+    """What to do when it ends, as said ("turn off the lights"); None for a plain timer."""
+    steps: list[dict[str, Any]] = []
+    """The command's calls as planned when the timer was set: {"name", "args"}."""
 
     def left(self, now: float) -> float:
         return self.remaining if self.state == "paused" and self.remaining is not None else max(0.0, self.ends_at - now)
@@ -132,6 +138,14 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        for table, columns in _ADDED_COLUMNS.items():
+            have = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     def _run(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -147,17 +161,18 @@ class Store:
             (home, entity_id, state, json.dumps(attributes, sort_keys=True)),
         )
 
-    def add_timer(self, seconds: float, now: float, name: str | None, area: str | None) -> Timer:
+    def add_timer(self, seconds: float, now: float, name: str | None, area: str | None,
+                  command: str | None = None, steps: list[dict[str, Any]] | None = None) -> Timer:
         with self._lock:
             cursor = self._db.execute(
-                "INSERT INTO timers (name, area, seconds, started_at, ends_at) VALUES (?, ?, ?, ?, ?)",
-                (name, area, seconds, now, now + seconds),
+                "INSERT INTO timers (name, area, seconds, started_at, ends_at, command, steps) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (name, area, seconds, now, now + seconds, command, json.dumps(steps or [])),
             )
             row_id = cursor.lastrowid
         return self.timers(ids=[row_id])[0]
 
     def timers(self, ids: list[int] | None = None, state: str | None = None) -> list[Timer]:
-        return [Timer(**r) for r in self._select("timers", ids, state, order="id")]
+        return [Timer(**{**r, "steps": json.loads(r["steps"] or "[]")}) for r in self._select("timers", ids, state, order="id")]
 
     def _select(self, table: str, ids: list[int] | None, state: str | None, order: str) -> list[dict]:
         """Rows of a table with a state column, optionally only some ids or one state."""

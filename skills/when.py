@@ -17,7 +17,8 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _PM_WORDS = ("pm", "p m", "tonight", "evening", "afternoon", "night")
 _AM_WORDS = ("am", "a m", "morning")
-_RELATIVE = re.compile(r"\bin (\d+) (minute|hour|day)s?\b|\b(\d+) (minute|hour|day)s? from now\b")
+# "in 20 minutes", "20 minutes from now", or a bare "1 hour" (not 1 o'clock); "5 minutes past 6" is a clock
+_RELATIVE = re.compile(r"\b(?:in )?(\d+) (minute|hour|day)s?\b(?: from now\b)?(?! (?:past|after|to|before|ago)\b)")
 _MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?\b"
                         rf"|\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({'|'.join(MONTHS)})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -63,8 +64,7 @@ def _relative(spoken: str) -> timedelta | None:
     found = _RELATIVE.search(spoken)
     if not found:
         return None
-    amount, unit = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
-    return timedelta(**{f"{unit}s": int(amount)})
+    return timedelta(**{f"{found.group(2)}s": int(found.group(1))})
 
 
 def _day(spoken: str, today: date) -> tuple[date | None, str]:

@@ -12,7 +12,7 @@ from device.config import Settings, default_data_dir
 from device.executor import Executor
 from device.messages import ActionCall
 from device.pipeline import Pipeline
-from skills.home import Home
+from skills.home import Home, Target
 from skills.registry import SkillSet, load_skills
 from skills.sdk import SkillContext
 from skills.store import Store
@@ -75,6 +75,18 @@ def device(tmp_path: Path, skills: SkillSet, clock: Clock):
         return lambda skill_name, **args: executor.run_one(ActionCall(name=skill_name, args=args))
 
     return start
+
+
+@pytest.fixture
+def start(tmp_path: Path, clock: Clock):
+    """A whole device (pipeline) on the test's data dir; each call is a fresh process (a restart)."""
+    return lambda: Pipeline(Settings(data_dir=tmp_path / "data", models_dir=MODELS, config_dir=tmp_path / "config"),
+                            clock=clock)
+
+
+def state(device: Pipeline, name: str) -> str:
+    """The state of the device entity with that name."""
+    return device.home.resolve(Target(name=name))[0].state
 
 
 @pytest.fixture

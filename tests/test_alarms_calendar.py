@@ -16,6 +16,8 @@ from skills import when
     ("a quarter to nine tomorrow morning", "2026-01-02 08:45"),
     ("noon", "2026-01-02 12:00"),
     ("in twenty minutes", "2026-01-01 12:20"),
+    ("1 hour", "2026-01-01 13:00"),  # a length alone is from now, not one o'clock
+    ("ten minutes past six", "2026-01-01 18:10"),
     ("monday at 8", "2026-01-05 08:00"),
     ("next saturday at five o'clock", "2026-01-03 17:00"),  # a named day: 5 means the afternoon
     ("march 3rd at 10:30", "2026-03-03 10:30"),

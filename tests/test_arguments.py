@@ -111,6 +111,7 @@ def test_a_day_or_time_keeps_only_the_words_the_request_says():
     assert said_part("wednesday at 6 am", "turn off the six am alarm for wednesday") == "wednesday 6 am"
     assert said_part("today's meeting at 5pm", "remove today's meeting at 5 pm") == "today's meeting at 5 pm"
     assert said_part("2026-12-05 09:00", "remind me to call mum") == ""
+    assert said_part("in one hour", "remind me about the meeting in one hour") == "in 1 hour"
 
 
 def test_a_value_in_number_words_is_said_as_the_request_says_it():

@@ -7,24 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from device.config import Settings
 from device.pipeline import Pipeline
 from device.planner.teach import lessons
 from skills import when
-from skills.home import Target
-from tests.conftest import MODELS, Clock
+from tests.conftest import Clock, state
 from tests.test_cli import assert_one_line_error, hark
-
-
-@pytest.fixture
-def start(tmp_path: Path, clock: Clock):
-    """A device on the test's data dir; each call is a fresh process (a restart)."""
-    return lambda: Pipeline(Settings(data_dir=tmp_path / "data", models_dir=MODELS, config_dir=tmp_path / "config"),
-                            clock=clock)
-
-
-def state(device: Pipeline, name: str) -> str:
-    return device.home.resolve(Target(name=name))[0].state
 
 
 def teach(device: Pipeline, sentence: str) -> str:

@@ -5,11 +5,11 @@ the router is unsure of a skill that changes something, the model may only answe
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from device.messages import ActionCall, Plan
-from device.planner.fast import SPLIT, FastPlanner, build_intents, template_words
+from device.planner.fast import SPLIT, FastPlanner, build_intents, command_fields, template_words
 from device.planner.grammar import args_schema
 from device.planner.grounding import numbers_said, said_for, stems
 from device.planner.misheard import NUMBER_WORDS
@@ -66,6 +66,8 @@ class Planner:
         self._make_llm = make_llm
         self._llm = None
         self._routines = routines
+        # planned when said, asked for again when the timer is set and when it is checked
+        self._later_by_area = lru_cache(maxsize=64)(self._plan_later)
 
     @cached_property
     def _router(self) -> Router:
@@ -125,6 +127,17 @@ class Planner:
                  for c, here in zip(plan.calls, placeless)]
         return plan.model_copy(update={"calls": calls})
 
+    def later(self, command: str, context: dict[str, Any] | None = None) -> list[ActionCall] | None:
+        """The calls a command for a timer to run means ("turn off the lights" in 10 minutes):
+        the templates', else planned as any request is (router, LLM); None unless every one
+        can wait for a timer (FastPlanner.runs_later)."""
+        return self._later_by_area(command, (context or {}).get("area"))
+
+    def _plan_later(self, command: str, area: str | None) -> list[ActionCall] | None:
+        context = {"area": area} if area else None
+        calls = self._fast.steps(command, context) or self._in_own_area(self._plan_by_llm(command), context).calls
+        return calls if self._fast.runs_later(calls) else None
+
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
         """A template match that took free text or an unknown device name, unless the router is
         sure another skill is meant ("lower the volume" is no device called "volume" to switch off);
@@ -132,10 +145,20 @@ class Planner:
         plan = self._fast.plan(text, context)
         if plan is None or len(plan.calls) > 1:
             return plan
+        if waits := self._waiting(plan.calls[0], context):
+            return plan if all(waits) else None
         route = self._router.route(text, keep=None)
         matched = route.scores[route.skills.index(plan.calls[0].name)]
         overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN
         return None if overruled else plan.model_copy(update={"calls": [self._unmade(plan.calls[0], text)]})
+
+    def _waiting(self, call: ActionCall, context: dict[str, Any] | None) -> list[bool]:
+        """For each command a call holds for later (a timer's), whether it can wait: then the
+        request is that delay, whatever the router makes of its words ("turn off the lights in 10
+        minutes" is not "turn off the lights"); else it's no delay ("set an alarm in 10 minutes"
+        is an alarm, "make me a sandwich in 10 minutes" what it is), and planned as a whole."""
+        commands = command_fields(self._skills[call.name]) & set(call.args)
+        return [self.later(str(call.args[field]), context) is not None for field in sorted(commands)]
 
     def repair(self, text: str, plan: Plan, problem: str, context: dict[str, Any] | None = None) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired);

@@ -23,10 +23,11 @@ from pydantic import ValidationError
 
 from device.messages import ActionCall, Plan
 from device.planner.misheard import Mender
+from device.planner.moments import TIME_SLOTS
 from device.planner.targets import canonical_target
 from skills.home import DOMAIN_WORDS, Entity, Home
 from skills.registry import SkillSet
-from skills.sdk import Example
+from skills.sdk import Example, Skill
 
 SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
 # Lists any skill template may use: number ranges (first, last), and free-text slots with the
@@ -144,6 +145,19 @@ class FastPlanner:
         call = self._unknown_name(text, context) if loose else None
         return Plan(calls=[call], source="fast") if call else None
 
+    def steps(self, command: str, context: dict[str, Any] | None = None) -> list[ActionCall] | None:
+        """The calls a command to run later means (a timer's "turn off the kitchen light" in 10
+        minutes): an exact template match, else None."""
+        plan = self.plan(command, context, loose=False)
+        return plan.calls if plan is not None else None
+
+    def runs_later(self, calls: list[ActionCall]) -> bool:
+        """Whether calls may wait for a timer: each changes something (a question is asked for
+        an answer now), takes no time of its own ("remind me about the meeting" in one hour is
+        a calendar entry in an hour, made now) and holds no command of its own."""
+        return bool(calls) and all(self._skills[c.name].risk != "read" and not command_fields(self._skills[c.name])
+                                   and not TIME_SLOTS & set(self._skills[c.name].params.model_fields) for c in calls)
+
     @cached_property
     def area_from_context(self) -> set[str]:
         """The skills whose templates take the device's own area when no place is said (HA's
@@ -162,16 +176,23 @@ class FastPlanner:
         self.warm()
         for reading, intents in self._mender.readings(text):
             result = self._recognize(reading, context, unmatched=False, intents=intents)
-            if result is not None and not any(e.is_wildcard for e in result.entities_list) \
-                    and (call := self._call(result)) is not None:
+            if result is not None and not self._free_text(result, context) \
+                    and (call := self._call(result, context)) is not None:
                 return Plan(calls=[call], source="fast", understood=reading)
         return None
 
     def _known(self, text: str, context: dict[str, Any] | None, loose: bool = True) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=False)
-        if result is None or not loose and any(e.is_wildcard for e in result.entities_list):
+        if result is None or not loose and self._free_text(result, context):
             return None
-        return self._call(result)
+        return self._call(result, context)
+
+    def _free_text(self, result: RecognizeResult, context: dict[str, Any] | None) -> bool:
+        """Whether a wildcard took words the templates don't know; a command for later that is
+        itself an exact match ("turn off the kitchen light" in 10 minutes) is known words."""
+        commands = command_fields(self._skills[result.intent.name])
+        return any(e.is_wildcard and (e.name not in commands or self.steps(str(e.value), context) is None)
+                   for e in result.entities_list)
 
     def _unknown_name(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
         result = self._recognize(text, context, unmatched=True)
@@ -180,7 +201,7 @@ class FastPlanner:
         command = self._skills[result.intent.name].risk != "read"  # "turn on the spaceship": surely a device
         if not command and not all(self._sounds_like_a_device(e.text) for e in _unmatched(result)):
             return None
-        call = self._call(result)
+        call = self._call(result, context)
         if call is None:
             return None
         # The kind the template requires is the template's, not said: the name may say another
@@ -198,17 +219,21 @@ class FastPlanner:
         words = set(re.findall(r"\w+", name.lower()))
         return bool(words & (self._home_words | DEVICE_WORDS))
 
-    def _call(self, result: RecognizeResult) -> ActionCall | None:
+    def _call(self, result: RecognizeResult, context: dict[str, Any] | None) -> ActionCall | None:
         """The call a match means, if its arguments fit the skill: a free-text slot can take words
         that only look like its kind ("what is the capital of France" is no sum)."""
         domain = result.entities.get("domain")
         if domain is not None and domain.value not in self._domains:
             return None  # a phrasing for a kind of device this home doesn't have ("who is {person}")
         call = ActionCall(name=result.intent.name, args=_args(result))
+        skill = self._skills[call.name]
         try:
-            self._skills[call.name].params.model_validate(call.args)
+            skill.params.model_validate(call.args)
         except ValidationError:
             return None
+        if any((steps := self.steps(call.args[field], context)) is not None and not self.runs_later(steps)
+               for field in command_fields(skill) if field in call.args):
+            return None  # "what's the weather in 5 hours" asks for a forecast
         return call
 
     def _recognize(self, text: str, context: dict[str, Any] | None, unmatched: bool,
@@ -225,6 +250,13 @@ DEVICE_WORDS = set(DOMAIN_WORDS) | {
     "sprinkler", "valve", "camera", "doorbell", "printer", "humidifier", "dehumidifier", "purifier"}
 _MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
 MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed, not device names
+
+
+def command_fields(skill: Skill) -> set[str]:
+    """The skill's free-text fields that hold a command to run later ({"command": True} in their
+    schema, e.g. a timer's conversation_command)."""
+    return {name for name, field in skill.params.model_fields.items()
+            if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("command")}
 
 
 def _context_slot(required: Any) -> bool:

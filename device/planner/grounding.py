@@ -166,8 +166,8 @@ def said_part(value: str, text: str) -> str:
     kept = [word for word in _apart(spoken(value.split(",")[0])).split() if _word_said(word, said, said_words)]
     while kept and kept[-1] in _JOINING:
         kept.pop()
-    while kept and kept[0] in _JOINING:
-        kept.pop(0)
+    while kept and kept[0] in _JOINING and not (kept[0] == "in" and kept[1:] and _NUMBER.search(kept[1])):
+        kept.pop(0)  # "in 1 hour" is a time from now; "1 hour" alone read as one o'clock
     return " ".join(kept)
 
 

@@ -31,8 +31,10 @@ class TimerDuration(Duration):
 
     name: str | None = Field(None, description="Optional label, e.g. 'pasta'")
     area: str | None = Field(None, description="Room the timer belongs to")
+    # HA's slot, filled by templates only ("turn off the lights in 10 minutes"): the model never
+    # writes a command for later
     conversation_command: str | None = Field(None, description="A command to run when it ends",
-                                             json_schema_extra={"llm": False})  # HA's slot; not run yet
+                                             json_schema_extra={"llm": False, "command": True})
 
     @model_validator(mode="after")
     def _has_length(self) -> TimerDuration:
@@ -72,6 +74,8 @@ def say_duration(seconds: float, adjective: bool = False) -> str:
 
 
 def _label(timer: Timer) -> str:
+    if timer.command:
+        return f"the timer to {timer.command}"
     return f"the {timer.name} timer" if timer.name else f"the {say_duration(timer.seconds, adjective=True)} timer"
 
 
@@ -101,7 +105,19 @@ def _cancel_started(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResu
     return SkillResult(speech="Cancelled the timer I just set.")
 
 
+def _later(command: str, ctx: SkillContext) -> tuple[list[dict], str]:
+    """The calls a command to run when the timer ends means, and what they do in words; checked
+    now (an unknown device is said at once) and again, with the policy, when they run."""
+    if ctx.actions is None:
+        raise SkillError("I can't run a command when a timer ends in this mode.")
+    steps = ctx.actions.steps(command)
+    return steps, ", then ".join(ctx.actions.describe(steps))
+
+
 def _start_preview(args: TimerDuration, ctx: SkillContext) -> Preview:
+    length = say_duration(args.total_seconds())
+    if args.conversation_command:
+        return Preview(summary=f"in {length}, {_later(args.conversation_command, ctx)[1]}")
     label = f" {args.name}" if args.name else ""
     return Preview(summary=f"start a {say_duration(args.total_seconds(), adjective=True)}{label} timer")
 
@@ -126,13 +142,14 @@ def _start_preview(args: TimerDuration, ctx: SkillContext) -> Preview:
                "timer {minutes} minutes", "let me know when {minutes} minutes (are up|have passed)"],
 )
 def start_timer(args: TimerDuration, ctx: SkillContext) -> SkillResult:
-    if args.conversation_command:
-        raise SkillError("I can't run a command when a timer ends yet; set the timer on its own.")
     seconds = args.total_seconds()
-    timer = ctx.store.add_timer(seconds, ctx.now().timestamp(), args.name, args.area)
+    steps, does = _later(args.conversation_command, ctx) if args.conversation_command else ([], "")
+    timer = ctx.store.add_timer(seconds, ctx.now().timestamp(), args.name, args.area,
+                                command=args.conversation_command, steps=steps)
     label = f"{args.name} timer" if args.name else "Timer"
-    return SkillResult(speech=f"{label} set for {say_duration(seconds)}.",
-                       data={"timer_id": timer.id, "seconds": seconds, "ends_at": timer.ends_at})
+    speech = f"In {say_duration(seconds)}, I'll {does}." if steps else f"{label} set for {say_duration(seconds)}."
+    return SkillResult(speech=speech, data={"timer_id": timer.id, "seconds": seconds, "ends_at": timer.ends_at,
+                                            "steps": steps})
 
 
 @skill(name="HassCancelTimer", description="Cancel one running timer", permissions=["timers"],
