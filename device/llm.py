@@ -92,11 +92,11 @@ class LanguageModel:
         self._llama.n_tokens = len(ids)
         return True
 
-    def complete(self, prompt: str, grammar_text: str, max_tokens: int) -> str:
-        """The greedy completion that the grammar admits. The model's own best token is checked
-        against the grammar first and only a refused one makes the grammar filter the whole
-        vocabulary (llama.cpp's own order, which llama-cpp-python doesn't follow): filtering
-        150k tokens at every step cost a third of the planning time."""
+    def complete(self, prompt: str, grammar_text: str, max_tokens: int, avoid: frozenset[int] = frozenset()) -> str:
+        """The greedy completion that the grammar admits, never writing an `avoid` token. The
+        model's own best token is checked against the grammar first and only a refused one makes
+        the grammar filter the whole vocabulary (llama.cpp's own order, which llama-cpp-python
+        doesn't follow): filtering 150k tokens at every step cost a third of the planning time."""
         from llama_cpp import llama_cpp as api
 
         tokens = self._prompt_tokens(prompt, max_tokens)
@@ -107,6 +107,7 @@ class LanguageModel:
         try:
             for _ in range(max_tokens):
                 logits = self._logits()
+                logits[list(avoid)] = -np.inf
                 token = int(logits.argmax())
                 if token in written.repeats() and not written.copies(token) and _admits(grammar, self._quote, 0.0):
                     token = self._quote  # a loop: the string is done

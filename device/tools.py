@@ -19,7 +19,10 @@ destination) is not made: the model invented it. A code is said when the request
 parameter's description gives it for ("1 represents Bangkok"). Optional arguments the request
 never said are dropped (device.planner.grounding); a day or time of day the request names
 replaces the model's reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied
-text keeps the request's punctuation, and a longitude said west is below zero.
+text keeps the request's punctuation, and a longitude said west is below zero. A part of a
+description's example the request never said ("CA" of 'San Francisco, CA' in "Boston, CA") is
+written again without it; a placeholder the model left in a text ("?fabric={fabric}") is
+filled in with the call's value of that name.
 """
 from __future__ import annotations
 
@@ -185,14 +188,25 @@ class ToolPlanner:
         raw = self._model.complete(prompt, _calls_grammar(relevant, fewest=0), MAX_CALL_TOKENS)
         if raw.replace(" ", "") == "[]" and self._no_call_log_odds(prompt) <= NO_CALL_LOG_ODDS:
             raw = self._model.complete(prompt, _calls_grammar(relevant, fewest=1), MAX_CALL_TOKENS)
-        try:
-            calls = [ToolCall(**call) for call in json.loads(raw)]
-        except (json.JSONDecodeError, TypeError):
-            return []  # cut off by the token budget: no call rather than half of one
         parameters = {t.name: t.parameters for t in relevant}
+        calls = self._unexampled(_read(raw), prompt, relevant, request)
         if not all(_required_values_said(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
         return [ToolCall(name=c.name, arguments=_as_said(c.arguments, parameters[c.name], request)) for c in calls]
+
+    def _unexampled(self, calls: list[ToolCall], prompt: str, tools: list[Tool], request: str) -> list[ToolCall]:
+        """The calls, written again where a value took a part of its description's example that
+        the request never said ("Boston, CA" for "weather in Boston", the example 'San Francisco,
+        CA'): the model, kept from writing that part, writes what it knows ("Boston, MA"); a part
+        it copies even so is dropped."""
+        parameters = {t.name: t.parameters for t in tools}
+        copied = {part for c in calls for part in _example_copies(c.arguments, parameters[c.name], request)}
+        if not copied:
+            return calls
+        avoid = frozenset(t for part in copied for piece in (part, f" {part}") if (t := self._model.token_id(piece)) is not None)
+        again = _read(self._model.complete(prompt, _calls_grammar(tools, fewest=1), MAX_CALL_TOKENS, avoid=avoid))
+        return [ToolCall(name=c.name, arguments=_without(c.arguments, _example_copies(c.arguments, parameters[c.name], request)))
+                for c in again or calls]
 
     def _no_call_log_odds(self, prompt: str) -> float:
         """log P(the answer is "[]") - log P(it starts a call), over the ways the JSON list may
@@ -205,11 +219,61 @@ class ToolPlanner:
         return float(no_call - call)
 
 
+def _read(raw: str) -> list[ToolCall]:
+    try:
+        return [ToolCall(**call) for call in json.loads(raw)]
+    except (json.JSONDecodeError, TypeError):
+        return []  # cut off by the token budget: no call rather than half of one
+
+
+# A description's quoted example ('San Francisco, CA', "City, State").
+_EXAMPLE = re.compile(r"'([^'\n]+)'|\"([^\"\n]+)\"")
+
+
+def _example_copies(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> set[str]:
+    """The parts after a comma in the call's texts that the model took from the field's quoted
+    example, not the request: "CA" of "Boston, CA" where the example is 'San Francisco, CA' (not
+    of "San Francisco, CA" itself, where it is what the model knows)."""
+    copies = set()
+    for name, value in arguments.items():
+        field = (schema.get("properties") or {}).get(name) or {}
+        if isinstance(value, dict):
+            copies |= _example_copies(value, field, request)
+        elif isinstance(value, str) and "," in value and isinstance(field.get("description"), str):
+            head, *parts = [p.strip() for p in value.split(",")]
+            for match in _EXAMPLE.finditer(field["description"]):
+                example_head, *example_parts = [p.strip() for p in (match.group(1) or match.group(2)).split(",")]
+                copies |= {p for p in parts if p in example_parts and head.lower() != example_head.lower()
+                           and not re.search(rf"\b{re.escape(p)}\b", request, re.IGNORECASE)}
+    return copies
+
+
+def _without(value: Any, parts: set[str]) -> Any:
+    """The value with these parts after a comma left out of each of its texts."""
+    if isinstance(value, dict):
+        return {key: _without(item, parts) for key, item in value.items()}
+    if isinstance(value, str) and parts:
+        head, *rest = value.split(",")
+        return ",".join([head, *(p for p in rest if p.strip() not in parts)])
+    return value
+
+
 def _as_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
     """The model's arguments less what the request never said, each text and number as it says
     it. Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)."""
-    kept = unrepeated(grounded(arguments, schema, request), request)
+    kept = filled_in(unrepeated(grounded(arguments, schema, request), request))
     return as_said({key: as_written(key, value, request) for key, value in kept.items()}, request, date.today())
+
+
+def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Each text with its placeholders of the call's other values filled in: the model copies a
+    URL template from the description ("...nodes?fabricName={fabricName}") and gives the value
+    beside it (fabricName "PEK-ACI")."""
+    values = {key: str(value) for key, value in arguments.items() if isinstance(value, (str, int, float))
+              and not isinstance(value, bool)}
+    fill = re.compile(r"\{(" + "|".join(map(re.escape, values)) + r")\}") if values else None
+    return {key: fill.sub(lambda m: values[m.group(1)], value) if fill and isinstance(value, str) else value
+            for key, value in arguments.items()}
 
 
 _LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")

@@ -58,6 +58,12 @@ def test_an_unknown_name_is_kept_only_where_it_could_be_a_device(fast: FastPlann
         assert fast.plan(question) is None, question
 
 
+def test_a_particle_or_pronoun_is_no_device_name(fast: FastPlanner) -> None:
+    # "<close> <name>" took "off" for a name; "<turn> off <name>" took "it"
+    for text in ("please shut off", "turn off it", "switch on them"):
+        assert fast.plan(text) is None, text
+
+
 def test_a_phrasing_for_one_kind_of_device_takes_no_other_kind(fast: FastPlanner) -> None:
     # "<close> <name>" is a cover's phrasing: "lower the lights" is no "close the lights" (it dims them).
     assert [(c.name, c.args) for c in fast.plan("lower the lights").calls] == [("HassLightSet", {"step": -25})]

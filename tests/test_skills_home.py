@@ -78,6 +78,23 @@ def test_lights_dim_and_brighten_by_a_step(run, ctx: SkillContext) -> None:
     assert entity(ctx, "Desk Lamp").state == "off"
 
 
+def test_switching_with_no_target_asks_which(run, ctx: SkillContext) -> None:
+    """An empty target is a question, not every device in the home; "all" is every one."""
+    before = {e.id: e.state for e in ctx.home.entities}
+    assert run("HassTurnOff").speech == "What should I turn off?"
+    assert run("HassTurnOn").speech == "What should I turn on?"
+    assert {e.id: e.state for e in ctx.home.entities} == before
+    run("HassTurnOff", name="all")
+    assert entity(ctx, "Desk Lamp").state == "off"
+
+
+def test_a_vacuum_switches_as_home_assistant_does_and_a_thermostat_does_not(run, ctx: SkillContext) -> None:
+    assert run("HassTurnOn", name="Robo").speech == "Robo is now cleaning."
+    assert run("HassTurnOff", name="Robo").speech == "Robo is now returning."
+    assert entity(ctx, "Robo").state == "returning"
+    assert run("HassTurnOn", name="Thermostat").speech == "Thermostat can't be turned on."
+
+
 def test_state_questions(run) -> None:
     assert run("HassGetState", name="Desk Lamp").speech == "Desk Lamp is on."
     assert run("HassGetState", name="Sofa Lamp", state="on").speech == "No, Sofa Lamp is off."

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
-from device.tools import Tool, ToolCall, ToolPlanner, as_written, relevance
+from device.tools import Tool, ToolCall, ToolPlanner, _example_copies, _without, as_written, filled_in, relevance
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -126,6 +126,22 @@ def test_a_time_of_day_is_the_one_the_request_says(planner: ToolPlanner) -> None
         assert call.arguments["new_time"].startswith(when), call
 
 
+def test_a_part_of_the_descriptions_example_is_not_copied(planner: ToolPlanner) -> None:
+    """The 0.5B model writes "Chicago, TX" here: the example's state, not Chicago's."""
+    forecast = {"name": "get_forecast", "description": "Tomorrow's weather forecast for a place.",
+                "parameters": {"type": "dict", "required": ["place"], "properties": {"place": {
+                    "type": "string", "description": "The place, in the format 'City, State', such as 'Austin, TX'."}}}}
+    [call] = planner.plan("what will the weather be like in Chicago tomorrow?", [forecast])
+    head, *rest = [part.strip() for part in call.arguments["place"].split(",")]
+    assert head == "Chicago" and "TX" not in rest, call
+    [call] = planner.plan("forecast for Austin", [forecast])
+    assert call.arguments["place"] == "Austin, TX"  # the example's own city: its state is known
+    schema = forecast["parameters"]
+    assert _example_copies({"place": "Boise, TX"}, schema, "weather in Boise") == {"TX"}
+    assert _example_copies({"place": "Waco, TX"}, schema, "weather in Waco, tx") == set()  # said
+    assert _without({"place": "Boise, TX", "days": 2}, {"TX"}) == {"place": "Boise", "days": 2}
+
+
 def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("user_message", "Hey bunny, How are you doing?", "Hey bunny, How are you doing") == \
         "Hey bunny, How are you doing"
@@ -137,6 +153,8 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("count", 119.5383, "119.5383 W") == 119.5383
     assert as_written("relative_delay", 5, "after 5 s") == 5
     assert as_written("startLng", 2.5, "from 2.5 west") == -2.5
+    assert filled_in({"url": "https://h/v1/nodes?fabric={fabric}&pod={pod}", "fabric": "east-1", "pod": 3}) == \
+        {"url": "https://h/v1/nodes?fabric=east-1&pod=3", "fabric": "east-1", "pod": 3}
 
 
 def test_bfcl_rules() -> None:

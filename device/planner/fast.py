@@ -249,6 +249,8 @@ DEVICE_WORDS = set(DOMAIN_WORDS) | {
     "windows", "gate", "garage", "outlet", "socket", "kettle", "radio", "ac", "conditioner", "heating",
     "sprinkler", "valve", "camera", "doorbell", "printer", "humidifier", "dehumidifier", "purifier"}
 _MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
+# Words that alone name no device: a particle or pronoun the phrasing's name slot took.
+NOT_A_NAME = {"off", "on", "up", "down", "it", "them", "that", "this", "these", "those", "one", "the", "a", "please"}
 MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed, not device names
 
 
@@ -274,11 +276,13 @@ def _domain_required(result: RecognizeResult) -> dict[str, Any]:
 
 def _only_names_unmatched(result: RecognizeResult) -> bool:
     """An unknown device name inside a known phrasing; a bare "{name}" template (HA's "say a
-    scene's name") would otherwise take any sentence at all for a device name."""
+    scene's name") would otherwise take any sentence at all for a device name, and "<close>
+    <name>" a particle or pronoun ("please shut off", "turn off it")."""
     unmatched = _unmatched(result)
     words_matched = result.text_chunks_matched > 0
     return words_matched and bool(unmatched) and all(
-        e.name == "name" and 0 < len(e.text.split()) <= MAX_NAME_WORDS for e in unmatched)
+        e.name == "name" and 0 < len(e.text.split()) <= MAX_NAME_WORDS
+        and not set(e.text.lower().split()) <= NOT_A_NAME for e in unmatched)
 
 
 def _args(result: RecognizeResult) -> dict[str, Any]:

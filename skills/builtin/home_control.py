@@ -9,17 +9,27 @@ from skills.home import Entity, Target
 from skills.sdk import Change, Example, Preview, SkillContext, SkillError, SkillResult, skill
 
 _LIGHTS = {"domain": "light"}
-_ON_STATE = {"cover": "open", "lock": "locked"}
-_OFF_STATE = {"cover": "closed", "lock": "unlocked"}
-_SWITCHABLE = {"light", "switch", "fan", "cover", "lock", "input_boolean", "media_player", "scene", "script"}
+# A vacuum turned on cleans and turned off goes back to its dock, as Home Assistant's own
+# HassTurnOn/HassTurnOff do it.
+_ON_STATE = {"cover": "open", "lock": "locked", "vacuum": "cleaning"}
+_OFF_STATE = {"cover": "closed", "lock": "unlocked", "vacuum": "returning"}
+_SWITCHABLE = {"light", "switch", "fan", "cover", "lock", "input_boolean", "media_player", "scene", "script", "vacuum"}
 
 
 _VERBS = {("lock", "locked"): "lock", ("lock", "unlocked"): "unlock", ("cover", "open"): "open",
-          ("cover", "closed"): "close"}
+          ("cover", "closed"): "close", ("vacuum", "cleaning"): "start", ("vacuum", "returning"): "send back"}
 
 
 def _changes(ctx: SkillContext, target: Target, states: dict[str, str], default: str) -> list[tuple[Entity, str]]:
-    entities = [e for e in ctx.home.resolve(target) if e.domain in _SWITCHABLE]
+    """A target that names nothing is asked about, not taken for every device in the home: "please
+    shut off" is no "turn off everything" (that one says "all")."""
+    if not any(getattr(target, field) for field in Target.model_fields):
+        raise SkillError(f"What should I turn {default}?")
+    found = ctx.home.resolve(target)
+    entities = [e for e in found if e.domain in _SWITCHABLE]
+    if not entities:  # a thermostat or a sensor: "I would ." said nothing
+        raise SkillError(f"{found[0].name} can't be turned {default}." if len(found) == 1
+                         else f"None of those can be turned {default}.")
     return [(e, states.get(e.domain, default)) for e in entities]
 
 
