@@ -62,6 +62,7 @@ def test_a_particle_or_pronoun_is_no_device_name(fast: FastPlanner) -> None:
     # "<close> <name>" took "off" for a name; "<turn> off <name>" took "it"
     for text in ("please shut off", "turn off it", "switch on them"):
         assert fast.plan(text) is None, text
+    assert fast.plan("shut off the garage heater").calls[0].args["name"] == "garage heater"  # not "off the ..."
 
 
 def test_a_phrasing_for_one_kind_of_device_takes_no_other_kind(fast: FastPlanner) -> None:

@@ -288,5 +288,13 @@ def _only_names_unmatched(result: RecognizeResult) -> bool:
 def _args(result: RecognizeResult) -> dict[str, Any]:
     args = {name: (e.value if isinstance(e.value, (int, float)) else str(e.value or e.text).strip())
             for name, e in result.entities.items()}
-    args.update({e.name: e.text.strip() for e in _unmatched(result)})
+    args.update({e.name: _bare_name(e.text) for e in _unmatched(result)})
     return {k: v for k, v in args.items() if v != ""}
+
+
+def _bare_name(text: str) -> str:
+    """An unknown name less the particles its slot took before it: "shut" + "off the heater thing"."""
+    words = text.split()
+    while words[1:] and words[0].lower() in NOT_A_NAME:
+        words.pop(0)
+    return " ".join(words)
