@@ -107,12 +107,16 @@ class LanguageModel:
         try:
             for _ in range(max_tokens):
                 logits = self._logits()
-                logits[list(avoid)] = -np.inf
+                if avoid:  # on a copy: the view is the model's own, wanted again below
+                    logits = logits.copy()
+                    logits[list(avoid)] = -np.inf
                 token = int(logits.argmax())
                 if token in written.repeats() and not written.copies(token) and _admits(grammar, self._quote, 0.0):
                     token = self._quote  # a loop: the string is done
                 elif not _admits(grammar, token, float(logits[token])):
                     token = self._best_admitted(grammar, logits)
+                    if logits[token] == -np.inf:  # the grammar admits only tokens to avoid: one must be written
+                        token = self._best_admitted(grammar, self._logits())
                 if api.llama_vocab_is_eog(vocab, token):
                     break
                 api.llama_sampler_accept(grammar, token)
@@ -134,6 +138,11 @@ class LanguageModel:
         """The vocabulary's token for this piece of text, if it is one token."""
         ids = self._llama.tokenize(piece.encode(), add_bos=False, special=False)
         return ids[0] if len(ids) == 1 else None
+
+    def first_token(self, text: str) -> int | None:
+        """The token this text starts with, as the model writes it after a JSON string's quote."""
+        ids = self._llama.tokenize(text.encode(), add_bos=False, special=False)
+        return ids[0] if ids else None
 
     def _prompt_tokens(self, prompt: str, room: int) -> list[int]:
         """The prompt's tokens, when they leave `room` tokens of the context for the answer."""

@@ -14,12 +14,15 @@ calls under a grammar built from the relevant tools' schemas, so every call name
 and its arguments have the schema's types. The model's own "[]" (no call) stands only when it
 finds no call far likelier than a call: the 0.5B model answered "[]" to one in six BFCL
 requests that a tool it was offered fits ("add todo with content go to sleep at 9 pm").
-A call whose required text or number the request never said ("buy tickets" with no
-destination) is not made: the model invented it. A code is said when the request says what the
-parameter's description gives it for ("1 represents Bangkok"). Optional arguments the request
-never said are dropped (device.planner.grounding); a day or time of day the request names
-replaces the model's reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied
-text keeps the request's punctuation, and a longitude said west is below zero. A part of a
+A required text or number the request never said is written again with the model kept from
+starting it the same way ("my Indigo flight": "Delta", the airline it knows best, then
+"Indigo"); a call still holding one ("buy tickets" with no destination) is not made: the model
+invented it. A call written twice is made once; one the token budget cut off is not made. A
+code is said when the request says what the parameter's description gives it for ("1
+represents Bangkok"). Optional arguments the request never said are dropped
+(device.planner.grounding); a day or time of day the request names replaces the model's
+reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied text keeps the
+request's punctuation, and a longitude said west is below zero. A part of a
 description's example the request never said ("CA" of 'San Francisco, CA' in "Boston, CA") is
 written again without it; a placeholder the model left in a text ("?fabric={fabric}") is
 filled in with the call's value of that name.
@@ -32,7 +35,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from device.errors import HarkError
 from device.llm import LanguageModel
@@ -123,20 +126,20 @@ def relevance(request: str, tool: Tool) -> float:
     return len(asked & tool.words()) / len(asked) if asked else 0.0
 
 
-def _required_values_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> bool:
-    """Whether every required text and number of a call, nested objects' too, is something the
-    request says, or a code its description gives for what the request says (a value from an
-    enum may be the model's reading of the request, "greens" as SALAD; "compute the headway of
-    this image" gave boxes at made-up positions). `schema` is the tool's own, descriptions kept."""
+def _unsaid(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> list[str | int | float]:
+    """The required texts and numbers of a call, nested objects' too, that the request doesn't
+    say, nor a code its description gives for what it says (a value from an enum may be the
+    model's reading of the request, "greens" as SALAD; "compute the headway of this image" gave
+    boxes at made-up positions). `schema` is the tool's own, descriptions kept."""
+    unsaid = []
     for name in schema.get("required", []):
         field, value = (schema.get("properties") or {}).get(name) or {}, arguments.get(name)
         if isinstance(value, dict) and field.get("properties"):
-            if not _required_values_said(value, field, request):
-                return False
+            unsaid += _unsaid(value, field, request)
         elif "enum" not in field and isinstance(value, (str, int, float)) and not isinstance(value, bool) \
                 and not said_for(value, field, request):
-            return False
-    return True
+            unsaid.append(value)
+    return unsaid
 
 
 def _call_schema(tool: Tool) -> dict[str, Any]:
@@ -189,10 +192,25 @@ class ToolPlanner:
         if raw.replace(" ", "") == "[]" and self._no_call_log_odds(prompt) <= NO_CALL_LOG_ODDS:
             raw = self._model.complete(prompt, _calls_grammar(relevant, fewest=1), MAX_CALL_TOKENS)
         parameters = {t.name: t.parameters for t in relevant}
-        calls = self._unexampled(_read(raw), prompt, relevant, request)
-        if not all(_required_values_said(c.arguments, parameters[c.name], request) for c in calls):
+        calls = self._said_again(self._unexampled(_read(raw), prompt, relevant, request), prompt, relevant, request)
+        if any(_unsaid(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
         return [ToolCall(name=c.name, arguments=_as_said(c.arguments, parameters[c.name], request)) for c in calls]
+
+    def _said_again(self, calls: list[ToolCall], prompt: str, tools: list[Tool], request: str) -> list[ToolCall]:
+        """The calls, written again where a required name or word is one the request never said,
+        the model kept from starting it the same way: "my Indigo flight" got airline "Delta"
+        first, the name the model knows best, and "Indigo" when kept from it. A value still not
+        said means the request never gave one ("book a flight" has no destination). Not a number,
+        nor a text with digits (a URL, a place's coordinates): one of those counts as said by any
+        of its numbers, and written again it took the request's own (BFCL live_irrelevance: 3 of
+        576 requests that fit no tool called one, a URL made of the request's node number)."""
+        parameters = {t.name: t.parameters for t in tools}
+        unsaid = [value for c in calls for value in _unsaid(c.arguments, parameters[c.name], request)]
+        if not unsaid or not all(isinstance(v, str) and not re.search(r"\d", v) for v in unsaid):
+            return calls
+        avoid = frozenset(self._model.first_token(str(value)) for value in unsaid) - {None}
+        return _read(self._model.complete(prompt, _calls_grammar(tools, fewest=1), MAX_CALL_TOKENS, avoid=avoid))
 
     def _unexampled(self, calls: list[ToolCall], prompt: str, tools: list[Tool], request: str) -> list[ToolCall]:
         """The calls, written again where a value took a part of its description's example that
@@ -220,10 +238,28 @@ class ToolPlanner:
 
 
 def _read(raw: str) -> list[ToolCall]:
-    try:
-        return [ToolCall(**call) for call in json.loads(raw)]
-    except (json.JSONDecodeError, TypeError):
-        return []  # cut off by the token budget: no call rather than half of one
+    """The whole calls of the model's list, each once: a small model writes its call again and
+    again ("analyze the image at URL" called the pipeline twice, then was cut off by the token
+    budget); a call the budget cut off is no call rather than half of one."""
+    decoder, calls, at = json.JSONDecoder(), [], raw.find("[") + 1
+    while at and (start := _next_object(raw, at)) is not None:
+        try:
+            call, at = decoder.raw_decode(raw, start)
+        except json.JSONDecodeError:
+            break
+        try:
+            read = ToolCall(**call)
+        except (TypeError, ValidationError):
+            break
+        if read not in calls:
+            calls.append(read)
+    return calls
+
+
+def _next_object(raw: str, at: int) -> int | None:
+    """Where the next object of the list starts, after `at` (past a comma and spaces)."""
+    match = re.compile(r"\s*,?\s*(\{)").match(raw, at)
+    return match.start(1) if match else None
 
 
 # A description's quoted example ('San Francisco, CA', "City, State").
@@ -280,8 +316,10 @@ _LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
 
 
 def as_written(key: str, value: Any, request: str) -> Any:
-    """A copied text without the end mark the model put after it ("Hey bunny, How are you
-    doing?"); a latitude or longitude said south or west ("119.5383 W") below zero."""
+    """A copied text without the spaces around it (" VX8812") or the end mark the model put after
+    it ("Hey bunny, How are you doing?"); a latitude or longitude said south or west ("119.5383 W")
+    below zero."""
+    value = value.strip() if isinstance(value, str) else value
     if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]

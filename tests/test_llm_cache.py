@@ -106,3 +106,13 @@ def test_a_run_the_request_repeats_is_copied_not_taken_for_a_loop() -> None:
             written.add(token)
         assert following in written.repeats()
         assert written.copies(following) is copied
+
+
+def test_avoided_tokens_are_not_written_unless_the_grammar_admits_nothing_else() -> None:
+    """An avoided token is one the model would rather write; where the grammar admits no other,
+    it is written all the same (llama.cpp aborted the process on the token the filter left)."""
+    model = _model()
+    assert "red" in json.loads(model.complete(PROMPT, GRAMMAR, 12))
+    written = json.loads(model.complete(PROMPT, GRAMMAR, 12, avoid=frozenset({model.first_token("red")})))
+    assert written and "red" not in written
+    assert model.complete(PROMPT, 'root ::= "!"', 4, avoid=frozenset({model.first_token("!")})) == "!"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
-from device.tools import Tool, ToolCall, ToolPlanner, _example_copies, _without, as_written, filled_in, relevance
+from device.tools import Tool, ToolCall, ToolPlanner, _example_copies, _read, _without, as_written, filled_in, relevance
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -147,6 +147,7 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
         "Hey bunny, How are you doing"
     assert as_written("user_message", "How are you?", "How are you? I'm fine.") == "How are you?"
     assert as_written("note", "All finished.", "is it done") == "All finished."  # the model's own words
+    assert as_written("booking_code", " VX8812", "booking code VX8812") == "VX8812"
     assert as_written("longitude", 119.5383, "at 37.8651 N, 119.5383 W") == -119.5383
     assert as_written("lat", 33.9, "33.9 south, 18.4 east") == -33.9
     assert as_written("longitude", 18.4, "33.9 south, 18.4 east") == 18.4
@@ -155,6 +156,15 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("startLng", 2.5, "from 2.5 west") == -2.5
     assert filled_in({"url": "https://h/v1/nodes?fabric={fabric}&pod={pod}", "fabric": "east-1", "pod": 3}) == \
         {"url": "https://h/v1/nodes?fabric=east-1&pod=3", "fabric": "east-1", "pod": 3}
+
+
+def test_the_models_list_is_read_for_its_whole_calls_each_once() -> None:
+    """A small model may write its call again until the token budget cuts it off."""
+    call = '{"name": "describe_image", "arguments": {"url": "http://x/a.jpg"}}'
+    assert _read(f'[{call}, {call}, {{"name": "describe_image", "argu') == [
+        ToolCall(name="describe_image", arguments={"url": "http://x/a.jpg"})]
+    assert _read(f'[{call} ,{call.replace("a.jpg", "b.jpg")}]')[1].arguments == {"url": "http://x/b.jpg"}
+    assert _read("[]") == _read('[{"name": "describe_image", "arguments": {"url": "http:') == []
 
 
 def test_bfcl_rules() -> None:
