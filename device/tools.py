@@ -210,7 +210,9 @@ class ToolPlanner:
         if not unsaid or not all(isinstance(v, str) and not re.search(r"\d", v) for v in unsaid):
             return calls
         avoid = frozenset(self._model.first_token(str(value)) for value in unsaid) - {None}
-        return _read(self._model.complete(prompt, _calls_grammar(tools, fewest=1), MAX_CALL_TOKENS, avoid=avoid))
+        again = _read(self._model.complete(prompt, _calls_grammar(tools, fewest=1), MAX_CALL_TOKENS, avoid=avoid))
+        return again if _only_mended(calls, again, unsaid) else calls
+
 
     def _unexampled(self, calls: list[ToolCall], prompt: str, tools: list[Tool], request: str) -> list[ToolCall]:
         """The calls, written again where a value took a part of its description's example that
@@ -254,6 +256,15 @@ def _read(raw: str) -> list[ToolCall]:
         if read not in calls:
             calls.append(read)
     return calls
+
+
+def _only_mended(calls: list[ToolCall], again: list[ToolCall], unsaid: list[Any]) -> bool:
+    """Whether the calls written again are the first ones with only their unsaid values changed:
+    "a train for the 9th of March to San Diego" names no origin, and the model, kept from its
+    made-up one, moved the destination there and the date into the destination."""
+    return [c.name for c in calls] == [c.name for c in again] and all(
+        first.arguments.get(key) == value for first, second in zip(calls, again)
+        for key, value in second.arguments.items() if key in first.arguments and first.arguments[key] not in unsaid)
 
 
 def _next_object(raw: str, at: int) -> int | None:

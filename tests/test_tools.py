@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
-from device.tools import Tool, ToolCall, ToolPlanner, _example_copies, _read, _without, as_written, filled_in, relevance
+from device.tools import (
+    Tool,
+    ToolCall,
+    ToolPlanner,
+    _example_copies,
+    _only_mended,
+    _read,
+    _without,
+    as_written,
+    filled_in,
+    relevance,
+)
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -165,6 +176,16 @@ def test_the_models_list_is_read_for_its_whole_calls_each_once() -> None:
         ToolCall(name="describe_image", arguments={"url": "http://x/a.jpg"})]
     assert _read(f'[{call} ,{call.replace("a.jpg", "b.jpg")}]')[1].arguments == {"url": "http://x/b.jpg"}
     assert _read("[]") == _read('[{"name": "describe_image", "arguments": {"url": "http:') == []
+
+
+def test_a_call_written_again_may_change_only_its_made_up_values() -> None:
+    """Kept from its made-up origin, the model moved the destination there instead."""
+    first = [ToolCall(name="find_trains", arguments={"origin": "Boston", "destination": "Albany", "day": "friday"})]
+    mended = [ToolCall(name="find_trains", arguments={"origin": "Troy", "destination": "Albany", "day": "friday"})]
+    moved = [ToolCall(name="find_trains", arguments={"origin": "Albany", "destination": "friday"})]
+    assert _only_mended(first, mended, ["Boston"])
+    assert not _only_mended(first, moved, ["Boston"])
+    assert not _only_mended(first, [ToolCall(name="find_buses", arguments=mended[0].arguments)], ["Boston"])
 
 
 def test_bfcl_rules() -> None:
