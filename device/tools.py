@@ -14,10 +14,10 @@ calls under a grammar built from the relevant tools' schemas, so every call name
 and its arguments have the schema's types. The model's own "[]" (no call) stands only when it
 finds no call far likelier than a call: the 0.5B model answered "[]" to one in six BFCL
 requests that a tool it was offered fits ("add todo with content go to sleep at 9 pm").
-A required text or number the request never said is written again with the model kept from
+A required name or word the request never said is written again with the model kept from
 starting it the same way ("my Indigo flight": "Delta", the airline it knows best, then
-"Indigo"); a call still holding one ("buy tickets" with no destination) is not made: the model
-invented it. A call written twice is made once; one the token budget cut off is not made. A
+"Indigo"); a call still holding a required value never said ("buy tickets" with no
+destination) is not made: the model invented it. A call written twice is made once; one the token budget cut off is not made. A
 code is said when the request says what the parameter's description gives it for ("1
 represents Bangkok"). Optional arguments the request never said are dropped
 (device.planner.grounding); a day or time of day the request names replaces the model's
@@ -213,7 +213,6 @@ class ToolPlanner:
         again = _read(self._model.complete(prompt, _calls_grammar(tools, fewest=1), MAX_CALL_TOKENS, avoid=avoid))
         return again if _only_mended(calls, again, unsaid) else calls
 
-
     def _unexampled(self, calls: list[ToolCall], prompt: str, tools: list[Tool], request: str) -> list[ToolCall]:
         """The calls, written again where a value took a part of its description's example that
         the request never said ("Boston, CA" for "weather in Boston", the example 'San Francisco,
@@ -267,9 +266,13 @@ def _only_mended(calls: list[ToolCall], again: list[ToolCall], unsaid: list[Any]
         for key, value in second.arguments.items() if key in first.arguments and first.arguments[key] not in unsaid)
 
 
+# The next object of a list: past a comma and spaces.
+_NEXT_OBJECT = re.compile(r"\s*,?\s*(\{)")
+
+
 def _next_object(raw: str, at: int) -> int | None:
-    """Where the next object of the list starts, after `at` (past a comma and spaces)."""
-    match = re.compile(r"\s*,?\s*(\{)").match(raw, at)
+    """Where the next object of the list starts, after `at`."""
+    match = _NEXT_OBJECT.match(raw, at)
     return match.start(1) if match else None
 
 
