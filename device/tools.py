@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
+from rapidfuzz.utils import default_process
 
 from device.errors import HarkError
 from device.llm import LanguageModel
@@ -327,13 +328,28 @@ def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 _LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
+# A part of the request in quotes (an apostrophe inside a word opens or closes none: "I've").
+_QUOTED = re.compile(r"""(?<!\w)'([^'\n]+?)'(?!\w)|"([^"\n]+)"|‘([^’\n]+)’|“([^”\n]+)”""")
+
+
+def _quoted_part(value: str, request: str) -> str:
+    """The quoted part of a sentence of the request that a text copied whole: the model gave
+    "Remove the 'todo random' item from my todo list" as the item to remove (a text that copies
+    less of the sentence, "echo 'hi'" of "run echo 'hi'", is as the model wrote it)."""
+    sentence = next((s for s in _SENTENCE.split(request) if default_process(s) == default_process(value)), None)
+    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(sentence or "")]
+    return quoted[0] if len(quoted) == 1 else value
+
+
+# Where a sentence of a request ends.
+_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 
 
 def as_written(key: str, value: Any, request: str) -> Any:
     """A copied text without the spaces around it (" VX8812") or the end mark the model put after
-    it ("Hey bunny, How are you doing?"); a latitude or longitude said south or west ("119.5383 W")
-    below zero."""
-    value = value.strip() if isinstance(value, str) else value
+    it ("Hey bunny, How are you doing?"), the request's quoted part where it copied the words
+    around it too; a latitude or longitude said south or west ("119.5383 W") below zero."""
+    value = _quoted_part(value.strip(), request) if isinstance(value, str) else value
     if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]

@@ -176,6 +176,12 @@ def test_an_optional_text_that_copies_another_argument_says_nothing():
     call = {"Title": "Julian is testing12", "MetaTitle": "Julian is testing12", "UrlName": "julian is testing12"}
     assert grounded(call, schema, "add an article titled 'Julian is testing12'") == {"Title": "Julian is testing12"}
     assert grounded({"state": "CA", "county": "CA"}, {}, "tax on $999 in CA") == {"state": "CA"}
+    # ... and a district with what the province's code stands for
+    places = {"properties": {"province_id": {"description": "For example, 1 for Bangkok, 2 for Chiang Mai."},
+                             "district_name": {}}, "required": ["province_id"]}
+    assert grounded({"province_id": 1, "district_name": "Bangkok"}, places, "cleaners in Bangkok") == {"province_id": 1}
+    assert grounded({"province_id": 1, "district_name": "Bang Kapi"}, places, "cleaners in Bangkok, Bang Kapi") == \
+        {"province_id": 1, "district_name": "Bang Kapi"}
 
 
 def test_a_long_optional_text_is_said_only_when_most_of_its_words_are():

@@ -33,6 +33,8 @@ def router(pipeline: Pipeline) -> Router:
     ("is it warm enough for shorts tomorrow", "HassGetWeather"),
     ("i'd like to catch up with priya on friday evening", "CalendarAdd"),
     ("continue listening to the hobbit", "HassMediaSearchAndPlay"),
+    ("remind me to renew the car insurance next week", "CalendarAdd"),  # what to do is a verb's phrase
+    ("don't let me forget to pay the gardener on friday", "CalendarAdd"),
 ])
 def test_natural_phrasings_reach_their_skill(router: Router, text: str, skill: str) -> None:
     route = router.route(text)

@@ -165,6 +165,11 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("count", 119.5383, "119.5383 W") == 119.5383
     assert as_written("relative_delay", 5, "after 5 s") == 5
     assert as_written("startLng", 2.5, "from 2.5 west") == -2.5
+    # a sentence of the request copied whole is the instruction, its quoted part the value
+    assert as_written("content", "Remove the 'dry cleaning' item from my list.",
+                      "Hi, I'm Sam. Remove the 'dry cleaning' item from my list") == "dry cleaning"
+    assert as_written("command", "echo 'hi'", "please run echo 'hi'") == "echo 'hi'"
+    assert as_written("message", "I've said 'yes'", "I've said 'yes'. And 'no'.") == "yes"
     assert filled_in({"url": "https://h/v1/nodes?fabric={fabric}&pod={pod}", "fabric": "east-1", "pod": 3}) == \
         {"url": "https://h/v1/nodes?fabric=east-1&pod=3", "fabric": "east-1", "pod": 3}
 

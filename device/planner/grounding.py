@@ -62,13 +62,24 @@ def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stem
         if isinstance(value, dict) and field.get("properties"):
             value = _grounded(value, field, said, said_stems)
         if key in required or (_value_said(key, value, said, said_stems) or _described(value, field, said_stems)) \
-                and not _copied(value, kept.values()):
+                and not _copied(value, kept.values()) and not _coded(value, kept, properties):
             kept[key] = value
     return {key: kept[key] for key in args if key in kept}  # in the call's order
 
 
 def _copied(value: Any, others: Iterable[Any]) -> bool:
     return isinstance(value, str) and default_process(value) in {default_process(o) for o in others if isinstance(o, str)}
+
+
+def _coded(value: Any, kept: dict[str, Any], properties: dict[str, Any]) -> bool:
+    """Whether an optional text only names what a kept argument's code stands for: a district
+    "Bangkok" beside province_id 1, where the description says "1 for Bangkok"."""
+    words = stems(value) if isinstance(value, str) else set()
+    return bool(words) and any(
+        _same_code(code, code_value) and words <= meaning
+        for key, code_value in kept.items() if isinstance(code_value, (str, int, float)) and not isinstance(code_value, bool)
+        and isinstance(description := (properties.get(key) or {}).get("description"), str)
+        for code, meaning in _key(description))
 
 
 # A word said again and again in a row: "tomorrow tomorrow tomorrow" (not numbers: "555 555 5555").
