@@ -142,13 +142,17 @@ class Emulator(App):
 
     # The side panel reads the state file itself, as another process would
     def refresh_side(self) -> None:
+        """Nothing once the panel is gone: the app is closing, and its interval may fire once more."""
+        panel, log = self.query("#timers"), self.query("#audit")
+        if not (panel and log):
+            return
         store = Store(self.settings.state_db)
         try:
             now = datetime.now().timestamp()
             timers = [f"{t.command or t.name or 'timer'}: {int(t.left(now)) // 60}:{int(t.left(now)) % 60:02d} {t.state}"
                       for t in store.timers(state="running") + store.timers(state="paused")]
-            self.query_one("#timers", Static).update("\n".join(timers) or "No timers.")
-            audit = self.query_one("#audit", RichLog)
+            panel.first(Static).update("\n".join(timers) or "No timers.")
+            audit = log.first(RichLog)
             audit.clear()
             for entry in store.audit(AUDIT_TAIL):
                 actions = ", ".join(f"{a['name']} {a['status']}" for a in entry.record.get("actions", []))

@@ -22,7 +22,8 @@ code is said when the request says what the parameter's description gives it for
 represents Bangkok"). Optional arguments the request never said are dropped
 (device.planner.grounding); a day or time of day the request names replaces the model's
 reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied text keeps the
-request's punctuation, and a longitude said west is below zero. A part of a
+request's punctuation, a sentence of the request copied whole gives only its quoted part, and a
+longitude said west is below zero. A part of a
 description's example the request never said ("CA" of 'San Francisco, CA' in "Boston, CA") is
 written again without it; a placeholder the model left in a text ("?fabric={fabric}") is
 filled in with the call's value of that name.
