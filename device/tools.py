@@ -331,6 +331,8 @@ def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:
 _LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
 # A part of the request in quotes (an apostrophe inside a word opens or closes none: "I've").
 _QUOTED = re.compile(r"""(?<!\w)'([^'\n]+?)'(?!\w)|"([^"\n]+)"|‘([^’\n]+)’|“([^”\n]+)”""")
+# Where a sentence of a request ends.
+_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 
 
 def _quoted_part(value: str, request: str) -> str:
@@ -340,10 +342,6 @@ def _quoted_part(value: str, request: str) -> str:
     sentence = next((s for s in _SENTENCE.split(request) if default_process(s) == default_process(value)), None)
     quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(sentence or "")]
     return quoted[0] if len(quoted) == 1 else value
-
-
-# Where a sentence of a request ends.
-_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 
 
 def as_written(key: str, value: Any, request: str) -> Any:
