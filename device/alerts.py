@@ -1,5 +1,6 @@
-"""Timers, alarms and scheduled routines that come due: each once, as a chime and a spoken line
-(for a timer set with a command, and a routine, what running its calls replied).
+"""Timers, alarms, calendar entries at a time of day and scheduled routines that come due: each
+once, as a chime and a spoken line (for a timer set with a command, and a routine, what running
+its calls replied).
 
 Due items are found in the Store by wall-clock time, so one that came due while the device was
 off rings when it starts again, said as missed. A repeating alarm moves to its next day, a
@@ -26,9 +27,9 @@ _CHIME_NOTES = ((880.0, 0.18), (1318.5, 0.32))  # A5 then E6: short, clear on a 
 
 
 class Alert(BaseModel):
-    """One timer or alarm that came due."""
+    """One timer, alarm, calendar reminder or routine that came due."""
 
-    kind: Literal["timer", "alarm", "routine"]
+    kind: Literal["timer", "alarm", "reminder", "routine"]
     id: int
     due_at: float
     speech: str
@@ -38,8 +39,9 @@ class Alert(BaseModel):
 
 
 def take_due(store: Store, now: datetime) -> list[Alert]:
-    """Every timer and alarm due by `now`, marked so it never rings twice."""
-    return sorted(_due_timers(store, now) + _due_alarms(store, now), key=lambda a: a.due_at)
+    """Every timer, alarm and calendar reminder due by `now`, marked so it never rings twice."""
+    return sorted(_due_timers(store, now) + _due_alarms(store, now) + _due_reminders(store, now),
+                  key=lambda a: a.due_at)
 
 
 def _due_timers(store: Store, now: datetime) -> list[Alert]:
@@ -75,6 +77,17 @@ def _due_alarms(store: Store, now: datetime) -> list[Alert]:
             label = f" {alarm.label}" if alarm.label else ""
             spoken = f"It's {when.say_time(datetime.fromtimestamp(alarm.at))}: your{label} alarm."
             alerts.append(Alert(kind="alarm", id=alarm.id, due_at=alarm.at, speech=_missed(spoken, alarm.at, now)))
+    return alerts
+
+
+def _due_reminders(store: Store, now: datetime) -> list[Alert]:
+    """Calendar entries whose time of day has come: "remind me at 5 to call mom" said at 5."""
+    alerts = []
+    for event in store.due_events(now):
+        store.set_reminded(event.id)
+        due_at = datetime.fromisoformat(f"{event.day}T{event.at}").timestamp()
+        alerts.append(Alert(kind="reminder", id=event.id, due_at=due_at,
+                            speech=_missed(f"Reminder: {event.title}.", due_at, now)))
     return alerts
 
 

@@ -5,6 +5,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +31,16 @@ CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, record TEXT NOT NULL,
     prev TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, day TEXT NOT NULL, at TEXT);
+    id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, day TEXT NOT NULL, at TEXT,
+    reminded INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS routines (
     id INTEGER PRIMARY KEY AUTOINCREMENT, trigger TEXT, repeat TEXT, clock TEXT, next_at REAL,
     steps TEXT NOT NULL, summary TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'saved');
 CREATE TABLE IF NOT EXISTS actuations (at REAL NOT NULL);
 """
 # Columns added after a table was first made: a state file from an older version gains them.
-_ADDED_COLUMNS = {"timers": {"command": "TEXT", "steps": "TEXT"}}
+# Entries made before the calendar reminded were never promised a reminder: they count as reminded.
+_ADDED_COLUMNS = {"timers": {"command": "TEXT", "steps": "TEXT"}, "events": {"reminded": "INTEGER NOT NULL DEFAULT 1"}}
 _TIMER_FIELDS = {"state", "ends_at", "remaining", "seconds"}
 
 
@@ -85,12 +88,13 @@ class Alarm(BaseModel):
 
 
 class Event(BaseModel):
-    """A calendar entry: a day (ISO date) and, if given, a time of day (HH:MM)."""
+    """A calendar entry: a day (ISO date) and, if given, a time of day (HH:MM), said when it comes."""
 
     id: int
     title: str
     day: str
     at: str | None
+    reminded: bool = False
 
 
 class Routine(BaseModel):
@@ -221,8 +225,18 @@ class Store:
 
     def add_event(self, title: str, day: str, at: str | None) -> Event:
         with self._lock:
-            row_id = self._db.execute("INSERT INTO events (title, day, at) VALUES (?, ?, ?)", (title, day, at)).lastrowid
+            row_id = self._db.execute("INSERT INTO events (title, day, at, reminded) VALUES (?, ?, ?, 0)",
+                                      (title, day, at)).lastrowid
         return Event(id=row_id, title=title, day=day, at=at)
+
+    def due_events(self, now: datetime) -> list[Event]:
+        """Entries with a time of day that has come and no reminder said yet, earliest first."""
+        rows = self._run("SELECT * FROM events WHERE at IS NOT NULL AND reminded = 0 AND day || ' ' || at <= ? "
+                         "ORDER BY day, at", (now.strftime("%Y-%m-%d %H:%M"),))
+        return [Event(**dict(r)) for r in rows]
+
+    def set_reminded(self, event_id: int) -> None:
+        self._run("UPDATE events SET reminded = 1 WHERE id = ?", (event_id,))
 
     def events(self, first_day: str, last_day: str) -> list[Event]:
         rows = self._run("SELECT * FROM events WHERE day BETWEEN ? AND ? ORDER BY day, at", (first_day, last_day))

@@ -17,8 +17,15 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _PM_WORDS = ("pm", "p m", "tonight", "evening", "afternoon", "night")
 _AM_WORDS = ("am", "a m", "morning")
-# "in 20 minutes", "20 minutes from now", or a bare "1 hour" (not 1 o'clock); "5 minutes past 6" is a clock
-_RELATIVE = re.compile(r"\b(?:in )?(\d+) (minute|hour|day)s?\b(?: from now\b)?(?! (?:past|after|to|before|ago)\b)")
+# "in 20 minutes", "2 hours and 5 minutes from now", or a bare "1 hour" (not 1 o'clock); "5 minutes
+# past 6" is a clock
+_RELATIVE = re.compile(r"\b(?:in )?(\d+(?:\.\d+)?) (second|minute|hour|day|week)s?\b(?: from now\b)?"
+                       r"(?! (?:past|after|to|before|ago)\b)")
+# Amounts said in words, as numbers: "an hour and a half" is 1.5 hours, "half an hour" 30 minutes.
+_AMOUNTS = [(r"\bhalf an hour\b", "30 minutes"), (r"\ba quarter of an hour\b", "15 minutes"),
+            (r"\ba couple of\b", "2"), (r"\ba few\b", "3"), (r"\ban? (?=(?:second|minute|hour|day|week)\b)", "1 "),
+            (r"\b(\d+) (second|minute|hour|day|week)s? and a half\b", r"\1.5 \2s"),
+            (r"\b(\d+) and a half (second|minute|hour|day|week)s\b", r"\1.5 \2s")]
 _MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?\b"
                         rf"|\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({'|'.join(MONTHS)})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -42,29 +49,62 @@ class When:
 
 
 def normalize(text: str) -> str:
-    # text2num leaves a lone "one" alone ("one of them"); in a time phrase it is an hour
-    spoken = re.sub(r"\bone\b", "1", alpha2digit(text.lower(), "en"))
+    # every number, "one" and "two" too: in a time phrase each is an hour or an amount
+    spoken = alpha2digit(text.lower(), "en", threshold=0)
     return re.sub(r"\s+", " ", re.sub(r"[,?!]|(?<=\b[ap])\.|(?<=\b[ap] m)\.", " ", spoken)).strip()
+
+
+# Every word a day or time is said with, besides numbers, weekdays, months and holidays.
+_TIME_WORDS = set("""at on in by the of this next coming upcoming tomorrow today tonight morning afternoon evening
+    night noon midday midnight am pm a m p o'clock oclock second seconds minute minutes hour hours day days week weeks
+    month year from now half quarter past to after before every weekend weekday st nd rd th and an day's""".split())
+
+
+def is_time_phrase(text: str) -> bool:
+    """Whether a phrase is a day or time and nothing else: "in 15 minutes", not "the oven in 15 minutes"."""
+    spoken = normalize(text)
+    for holiday in HOLIDAYS:
+        spoken = spoken.replace(holiday, " ")
+    words = re.findall(r"[\w':.]+", spoken)
+    if not all(w in _TIME_WORDS or w in WEEKDAYS or w in MONTHS or re.fullmatch(r"[\d:.]+(st|nd|rd|th)?", w)
+               for w in words):
+        return False
+    try:
+        parse(text, datetime.now())
+    except ValueError:
+        return False
+    return True
 
 
 def parse(text: str, now: datetime) -> When:
     """The day and time a phrase names, relative to `now`; raises ValueError when it names neither."""
     spoken = normalize(text)
-    if (relative := _relative(spoken)) is not None:
+    if (relative := _relative(spoken)) is None:
+        day, rest = _day(spoken, now.date())
+    elif relative % timedelta(days=1):  # hours or minutes from now: a moment
         moment = now + relative
         return When(day=moment.date(), clock=moment.time().replace(second=0, microsecond=0))
-    day, rest = _day(spoken, now.date())
+    else:  # whole days from now: a day, at the time said with it ("in 2 days at 5 pm"), if any
+        day, rest = (now + relative).date(), _RELATIVE.sub(" ", amounts_in_digits(spoken))
     clock, pm_hint = _clock(rest)
     if day is None and clock is None:
         raise ValueError(f"no date or time in {text!r}")
     return When(day=day, clock=clock, pm_hint=pm_hint)
 
 
+def amounts_in_digits(spoken: str) -> str:
+    """A normalized phrase with its lengths of time in digits: "in an hour and a half" is "in 1.5 hours"."""
+    for pattern, amount in _AMOUNTS:
+        spoken = re.sub(pattern, amount, spoken)
+    return spoken
+
+
 def _relative(spoken: str) -> timedelta | None:
-    found = _RELATIVE.search(spoken)
+    """The length of time a phrase counts from now, every part of it ("in 1 hour and 20 minutes")."""
+    found = _RELATIVE.findall(amounts_in_digits(spoken))
     if not found:
         return None
-    return timedelta(**{f"{found.group(2)}s": int(found.group(1))})
+    return sum((timedelta(**{f"{unit}s": float(number)}) for number, unit in found), timedelta())
 
 
 def _day(spoken: str, today: date) -> tuple[date | None, str]:

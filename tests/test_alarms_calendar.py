@@ -1,7 +1,7 @@
 """Alarms and the calendar against real SQLite, with a clock the test moves (2026-01-01 is a Thursday, noon)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -24,10 +24,26 @@ from skills import when
     ("2026-12-24 18:00", "2026-12-24 18:00"),
     ("on the fifth at 3 pm", "2026-01-05 15:00"),  # a day of this month, not 5 o'clock
     ("christmas eve at six pm", "2026-12-24 18:00"),
+    ("in two hours", "2026-01-01 14:00"),  # "two": text2num leaves numbers under 3 as words by default
+    ("in an hour and a half", "2026-01-01 13:30"),
+    ("half an hour from now", "2026-01-01 12:30"),
+    ("in 1 hour and 15 minutes", "2026-01-01 13:15"),
+    ("in 2 days at 5 pm", "2026-01-03 17:00"),
 ])
 def test_spoken_moments(said: str, expected: str, clock) -> None:
     moment = when.next_moment(when.parse(said, clock()), clock())
     assert moment.strftime("%Y-%m-%d %H:%M") == expected
+
+
+@pytest.mark.parametrize(("phrase", "only_a_time"), [
+    ("in half an hour", True), ("tomorrow at 9", True), ("christmas eve at six pm", True), ("the 5th", True),
+    ("the oven in 15 minutes", False), ("to buy milk", False), ("whenever you like", False)])
+def test_a_time_phrase_says_a_time_and_nothing_else(phrase: str, only_a_time: bool) -> None:
+    assert when.is_time_phrase(phrase) is only_a_time
+
+
+def test_whole_days_from_now_are_a_day_not_this_time_of_it(clock) -> None:
+    assert when.parse("a week from today", clock()) == when.When(day=date(2026, 1, 8))
 
 
 def test_a_phrase_with_no_time_is_an_error(clock) -> None:
@@ -75,7 +91,7 @@ def test_an_unreadable_alarm_time_is_a_spoken_question(run) -> None:
 
 def test_calendar_add_query_remove(run) -> None:
     assert run("CalendarAdd", title="dentist", when="saturday at 3").speech == \
-        "Added dentist on Saturday at 3:00 PM to your calendar."
+        "Added dentist on Saturday at 3:00 PM to your calendar. I'll remind you then."
     run("CalendarAdd", title="team lunch", when="tomorrow at noon")
     run("CalendarAdd", title="holiday in Cuba", when="april 2")
     assert run("CalendarQuery").speech == \

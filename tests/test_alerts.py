@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import wave
 from datetime import datetime
 from pathlib import Path
 
 from device.alerts import chime, ring, take_due
+from skills.store import Store
 from tests.test_cli import hark
 
 
@@ -37,6 +39,29 @@ def test_a_daily_alarm_rings_and_moves_to_tomorrow(run, store_at, clock) -> None
     assert run("AlarmQuery").speech == "You have one alarm: 12:30 PM every day (pills)."
     next_at = datetime.fromtimestamp(store_at().alarms()[0].at)
     assert next_at == datetime(2026, 1, 2, 12, 30)
+
+
+def test_a_calendar_entry_is_said_when_its_time_comes(run, store_at, clock) -> None:
+    run("CalendarAdd", title="call mom", when="in 20 minutes")
+    run("CalendarAdd", title="dentist", when="tomorrow")  # no time of day: nothing to say when
+    clock.advance(19 * 60)
+    assert take_due(store_at(), clock()) == []
+    clock.advance(60)
+    assert [(a.kind, a.speech) for a in take_due(store_at(), clock())] == [("reminder", "Reminder: call mom.")]
+    assert take_due(store_at(), clock()) == []
+    assert run("CalendarQuery", when="today").speech == "On your calendar today: call mom today at 12:20 PM."
+
+
+def test_entries_from_before_reminders_are_not_said(tmp_path: Path, clock) -> None:
+    with sqlite3.connect(tmp_path / "state.sqlite3") as old:  # a state file from a version without reminders
+        old.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, "
+                    "day TEXT NOT NULL, at TEXT)")
+        old.execute("INSERT INTO events (title, day, at) VALUES ('standup', '2025-12-30', '09:00')")
+    store = Store(tmp_path / "state.sqlite3")
+    assert take_due(store, clock()) == []
+    store.add_event("review", "2026-01-01", "11:00")
+    assert [a.speech for a in take_due(store, clock())] == [
+        "While I was off, this came due 1 hour ago: Reminder: review."]
 
 
 def test_ring_is_a_chime_then_the_voice(pipeline, store_at, run, clock) -> None:

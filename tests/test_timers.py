@@ -122,3 +122,15 @@ def test_a_delayed_command_the_templates_dont_know_is_planned_when_said(start, c
     assert state(device, "Kitchen Light") == "off"
     sandwich = device.say("make me a sandwich in 10 minutes")
     assert not any(a.args.get("conversation_command") for a in sandwich.actions)
+
+
+def test_a_reminder_said_with_a_delay_is_a_reminder_not_a_delayed_command(start, clock: Clock) -> None:
+    """"in ten minutes" first matches the timer's "in {minutes} minutes {command}"; a reminder
+    can't wait for a timer (it takes its own time), so the next template match is the request."""
+    device = start()
+    turn = device.say("in ten minutes remind me to take the pizza out")
+    assert [(a.name, a.args) for a in turn.actions] == [
+        ("CalendarAdd", {"when": "in ten minutes", "title": "take the pizza out"})]
+    assert turn.reply == "Added take the pizza out today at 12:10 PM to your calendar. I'll remind you then."
+    clock.advance(10 * 60)
+    assert [(a.kind, a.speech) for a in device.take_alerts()] == [("reminder", "Reminder: take the pizza out.")]

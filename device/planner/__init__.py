@@ -143,10 +143,13 @@ class Planner:
         sure another skill is meant ("lower the volume" is no device called "volume" to switch off);
         free text of the template's own words is no value ("play some music" names nothing to play)."""
         plan = self._fast.plan(text, context)
+        if plan is not None and len(plan.calls) == 1 and (waits := self._waiting(plan.calls[0], context)):
+            if all(waits):
+                return plan
+            # no delay: "remind me to check the oven in 20 minutes" is a reminder, the next best match
+            plan = self._fast.plan(text, context, skip=frozenset({plan.calls[0].name}))
         if plan is None or len(plan.calls) > 1:
             return plan
-        if waits := self._waiting(plan.calls[0], context):
-            return plan if all(waits) else None
         route = self._router.route(text, keep=None)
         matched = route.scores[route.skills.index(plan.calls[0].name)]
         overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN

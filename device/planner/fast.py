@@ -15,9 +15,10 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
-from hassil import Intents, RecognizeResult, recognize_best
+from hassil import Intents, RecognizeResult
 from hassil.expression import Expression, Group, RuleReference, TextChunk
 from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
+from hassil.recognize import recognize_ranked
 from hassil.sample import sample_intents
 from pydantic import ValidationError
 
@@ -25,6 +26,7 @@ from device.messages import ActionCall, Plan
 from device.planner.misheard import Mender
 from device.planner.moments import TIME_SLOTS
 from device.planner.targets import canonical_target
+from skills import when
 from skills.home import DOMAIN_WORDS, Entity, Home
 from skills.registry import SkillSet
 from skills.sdk import Example, Skill
@@ -129,12 +131,14 @@ class FastPlanner:
         self._home_words = {w for n in named for w in re.findall(r"\w+", n.lower()) if len(w) > 2}
         self._mender: Mender | None = None  # built on first need: it phonemizes every template word
 
-    def plan(self, text: str, context: dict[str, Any] | None = None, loose: bool = True) -> Plan | None:
+    def plan(self, text: str, context: dict[str, Any] | None = None, loose: bool = True,
+             skip: frozenset[str] = frozenset()) -> Plan | None:
         """Whole command first; then each part of a compound one; then a known phrasing whose
         device name we don't know (so the skill can say which name it didn't know).
         `loose=False` keeps only matches whose every slot came from a list: no free text taken
-        by a wildcard, no unknown name (the planner checks loose matches with the router)."""
-        call = self._known(text, context, loose)
+        by a wildcard, no unknown name (the planner checks loose matches with the router).
+        `skip`: skills whose match was ruled out; the whole command's next best match is tried."""
+        call = self._known(text, context, loose, skip)
         if call is not None:
             return Plan(calls=[call], source="fast")
         parts = [p for p in SPLIT.split(text) if p.strip()]
@@ -175,17 +179,22 @@ class FastPlanner:
         words that sound alike (misheard.py), nearest reading first; whole commands only."""
         self.warm()
         for reading, intents in self._mender.readings(text):
-            result = self._recognize(reading, context, unmatched=False, intents=intents)
+            result = next(iter(self._recognize(reading, context, unmatched=False, intents=intents)), None)
             if result is not None and not self._free_text(result, context) \
                     and (call := self._call(result, context)) is not None:
                 return Plan(calls=[call], source="fast", understood=reading)
         return None
 
-    def _known(self, text: str, context: dict[str, Any] | None, loose: bool = True) -> ActionCall | None:
-        result = self._recognize(text, context, unmatched=False)
-        if result is None or not loose and self._free_text(result, context):
-            return None
-        return self._call(result, context)
+    def _known(self, text: str, context: dict[str, Any] | None, loose: bool = True,
+               skip: frozenset[str] = frozenset()) -> ActionCall | None:
+        """The call of the best match whose arguments fit ("put the cake in the oven in 15 minutes"
+        split at its first "in" gives no time; at its second it does)."""
+        for result in self._recognize(text, context, unmatched=False, skip=skip):
+            if not loose and self._free_text(result, context):
+                return None
+            if (call := self._call(result, context)) is not None:
+                return call
+        return None
 
     def _free_text(self, result: RecognizeResult, context: dict[str, Any] | None) -> bool:
         """Whether a wildcard took words the templates don't know; a command for later that is
@@ -195,7 +204,7 @@ class FastPlanner:
                    for e in result.entities_list)
 
     def _unknown_name(self, text: str, context: dict[str, Any] | None) -> ActionCall | None:
-        result = self._recognize(text, context, unmatched=True)
+        result = next(iter(self._recognize(text, context, unmatched=True)), None)
         if result is None or not _only_names_unmatched(result):
             return None
         command = self._skills[result.intent.name].risk != "read"  # "turn on the spaceship": surely a device
@@ -234,12 +243,18 @@ class FastPlanner:
         if any((steps := self.steps(call.args[field], context)) is not None and not self.runs_later(steps)
                for field in command_fields(skill) if field in call.args):
             return None  # "what's the weather in 5 hours" asks for a forecast
+        if any(e.is_wildcard and e.name in TIME_SLOTS and not when.is_time_phrase(str(e.value))
+               for e in result.entities_list):
+            return None  # "remind me to {title} in {when}" took "the oven in 15 minutes" for a time
         return call
 
     def _recognize(self, text: str, context: dict[str, Any] | None, unmatched: bool,
-                   intents: Intents | None = None) -> RecognizeResult | None:
-        return recognize_best(text, intents or self._intents, slot_lists=self._lists, intent_context=context or None,
-                              allow_unmatched_entities=unmatched, best_slot_name="name")
+                   intents: Intents | None = None, skip: frozenset[str] = frozenset()) -> list[RecognizeResult]:
+        """The matches, best first, less those of the skills to skip."""
+        ranked = recognize_ranked(text, intents or self._intents, slot_lists=self._lists,
+                                  intent_context=context or None, allow_unmatched_entities=unmatched,
+                                  best_slot_name="name")
+        return [result for result in ranked if result.intent.name not in skip]
 
 
 # Kinds of device people name; with the home's own words they tell an unknown device name apart

@@ -17,6 +17,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 from text_to_num import alpha2digit
 
+from skills.when import MONTHS, WEEKDAYS, amounts_in_digits
+
 # How closely an optional text argument must match the request (rapidfuzz partial token set ratio:
 # sharing a word, or nearly, is enough).
 GROUNDED = 80
@@ -172,10 +174,13 @@ def said_part(value: str, text: str) -> str:
     starts one with the words said and goes on with its own ("friday at 12:00 AM, FSU, USA" for
     "...at fsu on friday", "tomorrow at 10 am tonight" for "...tonight"). A number stays when it
     is said, a time of day when its hour is; "" when the request says none of it."""
-    said = _apart(spoken(text))
+    said = _apart(amounts_in_digits(spoken(text)))  # "in an hour" says the model's "in 1 hour"
     said_words = set(default_process(said).split())
-    kept = [word for word in _apart(spoken(value.split(",")[0])).split() if _word_said(word, said, said_words)]
-    while kept and kept[-1] in _JOINING:
+    kept = [word for word in _apart(amounts_in_digits(spoken(value.split(",")[0]))).split()
+            if _word_said(word, said, said_words)]
+    doing = next((i for i, word in enumerate(kept) if word == "to" and not _time_word(kept[i + 1:i + 2])), len(kept))
+    kept = kept[:doing]
+    while kept and kept[-1] in _JOINING | _ARTICLES:
         kept.pop()
     while kept and kept[0] in _JOINING and not (kept[0] == "in" and kept[1:] and _NUMBER.search(kept[1])):
         kept.pop(0)  # "in 1 hour" is a time from now; "1 hour" alone read as one o'clock
@@ -184,6 +189,13 @@ def said_part(value: str, text: str) -> str:
 
 # Words that join the parts of a day or time ("friday at"), nothing of it alone ("this" and "am" are).
 _JOINING = set("at on in by for to of and or from with as".split())
+_ARTICLES = {"the", "a", "an", "my"}  # "6 pm at the" of "...the sprinkler at 6 pm"
+
+
+def _time_word(words: list[str]) -> bool:
+    """Whether a word after "to" goes on with a time ("ten to 6", "monday to friday"); else "to"
+    starts what to do ("tomorrow at 9 to email the landlord")."""
+    return bool(words) and (bool(_NUMBER.search(words[0])) or words[0] in WEEKDAYS or words[0] in MONTHS)
 
 
 def _word_said(word: str, said: str, said_words: set[str]) -> bool:

@@ -62,6 +62,9 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
         "(add|put|schedule) {title} (on|for) {when} " + _CALENDAR,
         "add [an] event {title} (on|for|at) {when}",
         "(mark|note) {when} in my calendar (for|as) {title}",
+        "(remind|alert|notify) me {when} (to|about|that) {title}",
+        "{when} remind me (to|about) {title}",
+        "remind me (to|about) {title} in {when}",
     ],
     phrasings=["(add|put|schedule|create|book|set up) [a|an] (meeting|appointment|event) [with {title}] {when}",
                "remind me (to|about) {title} [{when}]", "set [up] a reminder (to|for|about) {title} [{when}]",
@@ -98,7 +101,8 @@ def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
         raise SkillError(f"I can't add that: {exc}.") from None
     day = at.date() if at else said.day
     event = ctx.store.add_event(args.title.strip(), day.isoformat(), at.strftime("%H:%M") if at else None)
-    return SkillResult(speech=f"Added {say_event(event, ctx.now().date())} to your calendar.",
+    reminder = " I'll remind you then." if event.at else ""  # device.alerts says it when its time comes
+    return SkillResult(speech=f"Added {say_event(event, ctx.now().date())} to your calendar.{reminder}",
                        data={"event_id": event.id, "day": event.day, "at": event.at})
 
 
