@@ -94,7 +94,6 @@ class Event(BaseModel):
     title: str
     day: str
     at: str | None
-    reminded: bool = False
 
 
 class Routine(BaseModel):
