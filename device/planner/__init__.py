@@ -146,7 +146,7 @@ class Planner:
         if plan is not None and len(plan.calls) == 1 and (waits := self._waiting(plan.calls[0], context)):
             if all(waits):
                 return plan
-            # no delay: "remind me to check the oven in 20 minutes" is a reminder, the next best match
+            # no delay: "in ten minutes remind me to take the pizza out" is a reminder, the next best match
             plan = self._fast.plan(text, context, skip=frozenset({plan.calls[0].name}))
         if plan is None or len(plan.calls) > 1:
             return plan
