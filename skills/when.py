@@ -76,6 +76,25 @@ def is_time_phrase(text: str) -> bool:
     return True
 
 
+# Words that join what to do to the time after it ("set the alarm for tomorrow"), part of neither.
+_JOINERS = {"for", "at", "on", "in", "by", "from"}
+
+
+def split_time(text: str) -> tuple[str, str | None]:
+    """A text's words before the day or time it ends with, and that time: "take out the trash
+    tomorrow" is ("take out the trash", "tomorrow"); (text, None) where it ends with none."""
+    words = text.split()
+    for start in range(1, len(words)):  # the longest time phrase first: "at 5 pm on friday", not "friday"
+        said = " ".join(words[start:])
+        if is_time_phrase(said):
+            head = words[:start]
+            while head and head[-1].lower() in _JOINERS:
+                head.pop()
+            if head:
+                return " ".join(head), said
+    return text, None
+
+
 def parse(text: str, now: datetime) -> When:
     """The day and time a phrase names, relative to `now`; raises ValueError when it names neither."""
     spoken = normalize(text)

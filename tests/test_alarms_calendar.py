@@ -42,6 +42,17 @@ def test_a_time_phrase_says_a_time_and_nothing_else(phrase: str, only_a_time: bo
     assert when.is_time_phrase(phrase) is only_a_time
 
 
+@pytest.mark.parametrize(("text", "split"), [
+    ("take out the trash tomorrow", ("take out the trash", "tomorrow")),
+    ("call mom at 5 pm on friday", ("call mom", "at 5 pm on friday")),  # the longest time phrase
+    ("set the alarm for tomorrow", ("set the alarm", "tomorrow")),  # "for" joins the two
+    ("dinner with sam", ("dinner with sam", None)),
+    ("the 5 o'clock train", ("the 5 o'clock train", None)),
+    ("tomorrow", ("tomorrow", None))])  # a time with nothing before it is no title
+def test_a_text_ending_with_a_time_splits_before_it(text: str, split: tuple) -> None:
+    assert when.split_time(text) == split
+
+
 def test_whole_days_from_now_are_a_day_not_this_time_of_it(clock) -> None:
     assert when.parse("a week from today", clock()) == when.When(day=date(2026, 1, 8))
 
@@ -103,6 +114,13 @@ def test_calendar_add_query_remove(run) -> None:
     assert run("CalendarRemove", title="lunch").speech == "Removed team lunch tomorrow at 12:00 PM from your calendar."
     missing = run("CalendarRemove", title="opera")
     assert missing.status == "failed" and "nothing like that" in missing.speech
+
+
+def test_a_title_ending_with_its_time_is_added_at_that_time(run) -> None:
+    # "remind me to take the bins out saturday at 3" fills only the title
+    added = run("CalendarAdd", title="take the bins out saturday at 3")
+    assert added.speech == "Added take the bins out on Saturday at 3:00 PM to your calendar. I'll remind you then."
+    assert run("CalendarAdd", title="film night saturday", when="sunday").result["data"]["day"] == "2026-01-04"  # said apart: kept
 
 
 def test_clearing_a_day_needs_all(run) -> None:

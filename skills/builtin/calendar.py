@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, utils
 
 from skills import when
@@ -21,6 +21,16 @@ class NewEvent(BaseModel):
                        json_schema_extra={"ask": "What should I put on your calendar?"})
     when: str = Field("today", description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
                       max_length=60)
+
+    @model_validator(mode="after")
+    def _time_from_title(self) -> NewEvent:
+        """With no time of its own, the title may end with one: "remind me to take out the trash
+        tomorrow" fills only the title."""
+        if "when" not in self.model_fields_set:
+            title, said = when.split_time(self.title)
+            if said is not None:
+                self.title, self.when = title, said
+        return self
 
 
 class EventQuery(BaseModel):
@@ -65,9 +75,10 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
         "(remind|alert|notify) me {when} (to|about|that) {title}",
         "{when} remind me (to|about) {title}",
         "remind me (to|about) {title} in {when}",
+        "remind me (to|about) {title} [{when}]",
     ],
     phrasings=["(add|put|schedule|create|book|set up) [a|an] (meeting|appointment|event) [with {title}] {when}",
-               "remind me (to|about) {title} [{when}]", "set [up] a reminder (to|for|about) {title} [{when}]",
+               "set [up] a reminder (to|for|about) {title} [{when}]",
                "(please|can you) (add|put) {title} (to|on|in) my (calendar|schedule|agenda|diary)",
                "i have [a|an] {title} {when}", "(make|create) [a] (note|reminder|entry) (for|about) {title} {when}",
                "don't let me forget (to|about) {title} [{when}]", "schedule {title} (for|at|on) {when}",
