@@ -101,8 +101,8 @@ def parse(text: str, now: datetime) -> When:
     if (relative := _relative(spoken)) is None:
         day, rest = _day(spoken, now.date())
     elif relative % timedelta(days=1):  # hours or minutes from now: a moment
-        moment = now + relative
-        return When(day=moment.date(), clock=moment.time().replace(second=0, microsecond=0))
+        moment = now + relative  # an exact moment: "in an hour" at 4 am is 5 am, not 5 pm
+        return When(day=moment.date(), clock=moment.time().replace(second=0, microsecond=0), pm_hint=moment.hour >= 12)
     else:  # whole days from now: a day, at the time said with it ("in 2 days at 5 pm"), if any
         day, rest = (now + relative).date(), _RELATIVE.sub(" ", amounts_in_digits(spoken))
     clock, pm_hint = _clock(rest)

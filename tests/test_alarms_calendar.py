@@ -53,6 +53,11 @@ def test_a_text_ending_with_a_time_splits_before_it(text: str, split: tuple) -> 
     assert when.split_time(text) == split
 
 
+def test_a_moment_from_now_is_that_moment_in_the_small_hours_too() -> None:
+    now = datetime(2026, 1, 1, 4, 11)
+    assert when.next_moment(when.parse("in an hour", now), now) == datetime(2026, 1, 1, 5, 11)  # was 5:11 pm
+
+
 def test_whole_days_from_now_are_a_day_not_this_time_of_it(clock) -> None:
     assert when.parse("a week from today", clock()) == when.When(day=date(2026, 1, 8))
 
