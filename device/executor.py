@@ -20,7 +20,7 @@ from device.messages import ActionCall, ActionResult
 from device.policy import Policy, Verdict
 from skills.permissions import PermissionDenied, run_confined
 from skills.registry import SkillSet
-from skills.sdk import Preview, Skill, SkillContext, SkillError
+from skills.sdk import Preview, Skill, SkillContext, SkillError, only_missing
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Executor:
         try:
             self._skills[call.name].params.model_validate(call.args)
         except ValidationError as exc:
-            return _only_missing(exc)
+            return only_missing(exc)
         return None
 
     def _over_rate_limit(self, checked: list[Checked]) -> int | None:
@@ -117,7 +117,7 @@ class Executor:
             args = skill.params.model_validate(call.args)
             preview = skill.preview(args, self._context) if skill.preview else None
         except ValidationError as exc:
-            if (field := _only_missing(exc)) is not None:
+            if (field := only_missing(exc)) is not None:
                 return _result(call, "needs_input", _question(skill, field))
             problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
             return _result(call, "invalid", f"I couldn't use those details for {call.name}: {problem}.")
@@ -158,12 +158,6 @@ def _summary(checked: Checked) -> str:
     given = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in checked.args.model_dump(exclude_none=True).items()
                       if v not in (False, "", [], {}))
     return what[:1].lower() + what[1:] + (f" ({given})" if given else "")
-
-
-def _only_missing(error: ValidationError) -> str | None:
-    """The first missing field, when a missing value is all that is wrong."""
-    errors = error.errors()
-    return str(errors[0]["loc"][0]) if all(e["type"] == "missing" and e["loc"] for e in errors) else None
 
 
 def _question(skill: Skill, field: str) -> str:

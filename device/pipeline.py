@@ -25,8 +25,10 @@ from device.modelstore import ModelStore
 from device.planner import Planner, routine_plan
 from device.planner.fast import FastPlanner, build_intents
 from device.planner.grammar import args_schema
+from device.planner.moments import TIME_SLOTS
 from device.planner.router import Router, load_router
 from device.policy import Policy
+from skills import when
 from skills.builtin.routines import title
 from skills.home import Home
 from skills.registry import SkillSet, load_skills
@@ -222,6 +224,8 @@ class Pipeline:
         frame = self.planner.own_words(calls[index].name)
         if (value := said_value(text, number=kind in ("integer", "number"), frame=frame)) is None:
             return None
+        if field in TIME_SLOTS and not when.is_time_phrase(str(value)):
+            return None  # asked "what time?", "remind me to take out the trash at 7" is a request of its own
         calls[index] = calls[index].model_copy(update={"args": {**calls[index].args, field: value}})
         return Plan(calls=calls, source="fast")
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 if TYPE_CHECKING:
     from skills.home import Home
@@ -34,6 +34,12 @@ class Example(BaseModel):
     """Arguments every match of this template carries, e.g. {"domain": "light"}."""
     requires: dict[str, Any] = {}
     """Context the matched {name} must have, e.g. {"domain": ["cover", "valve"]} (hassil's requires_context)."""
+
+
+def only_missing(error: ValidationError) -> str | None:
+    """The first missing field, when a missing value is all that is wrong (the executor asks for it)."""
+    errors = error.errors()
+    return str(errors[0]["loc"][0]) if all(e["type"] == "missing" and e["loc"] for e in errors) else None
 
 
 class SkillResult(BaseModel):

@@ -4,10 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from device.planner.fast import FastPlanner, build_intents, template_words
 from skills.home import Home
 from skills.registry import SkillSet
+from skills.sdk import only_missing
 from skills.store import Store
 
 
@@ -55,13 +57,20 @@ def test_compound_command_gives_calls_in_order(fast: FastPlanner) -> None:
     ("remind me to put the cake in the oven in 15 minutes", "put the cake in the oven", "in 15 minutes"),
     ("remind me to take out the trash tomorrow", "take out the trash", "tomorrow"),
     ("remind me to pick up the laundry on monday at 6 pm", "pick up the laundry", "on monday at 6 pm"),
-    ("remind me to buy milk to bake a cake", "buy milk to bake a cake", "today"),  # "to bake a cake" is no time
 ])
 def test_a_reminder_is_a_calendar_entry_its_time_split_off_the_end(fast: FastPlanner, skills: SkillSet, text: str,
                                                                     title: str, said: str) -> None:
     call = fast.plan(text).calls[0]
     assert call.name == "CalendarAdd"
     assert skills["CalendarAdd"].params.model_validate(call.args).model_dump() == {"title": title, "when": said}
+
+
+def test_a_reminder_with_no_time_waits_to_be_asked_for_one(fast: FastPlanner, skills: SkillSet) -> None:
+    call = fast.plan("remind me to buy milk to bake a cake").calls[0]  # "to bake a cake" is no time
+    assert (call.name, call.args) == ("CalendarAdd", {"title": "buy milk to bake a cake"})
+    with pytest.raises(ValidationError) as missing:
+        skills["CalendarAdd"].params.model_validate(call.args)
+    assert only_missing(missing.value) == "when"  # the executor asks "When is that for?"
 
 
 def test_a_skipped_skill_gives_the_next_match(fast: FastPlanner) -> None:

@@ -159,6 +159,12 @@ def test_the_answer_fills_the_value_in_the_next_turn(device: Pipeline) -> None:
     assert kept.actions[0].status == "done" and kept.actions[0].args["time"]
     made_up = device.say("wake me up tomorrow at half past six")  # the model's time was 12:00:00
     assert made_up.reply == "What time should the alarm ring?"
+    # A request of its own is no time: not the alarm's, though a time is in it.
+    reminder = device.say("remind me to take out the trash tomorrow at 7 pm")
+    assert [(a.name, a.status) for a in reminder.actions] == [("CalendarAdd", "done")]
+    assert reminder.reply == "Added take out the trash tomorrow at 7:00 PM to your calendar. I'll remind you then."
+    assert device.say("remind me to call mom").reply == "When is that for?"  # not an untimed entry never said
+    assert device.say("at 5 pm").reply == "Added call mom today at 5:00 PM to your calendar. I'll remind you then."
 
 
 def test_a_number_the_request_never_says_is_asked_for(device: Pipeline) -> None:

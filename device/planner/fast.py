@@ -29,7 +29,7 @@ from device.planner.targets import canonical_target
 from skills import when
 from skills.home import DOMAIN_WORDS, Entity, Home
 from skills.registry import SkillSet
-from skills.sdk import Example, Skill
+from skills.sdk import Example, Skill, only_missing
 
 SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
 # Lists any skill template may use: number ranges (first, last), and free-text slots with the
@@ -238,8 +238,9 @@ class FastPlanner:
         skill = self._skills[call.name]
         try:
             skill.params.model_validate(call.args)
-        except ValidationError:
-            return None
+        except ValidationError as exc:
+            if only_missing(exc) is None:
+                return None  # a value still to be asked for is no misfit ("remind me to call mom": when?)
         if any((steps := self.steps(call.args[field], context)) is not None and not self.runs_later(steps)
                for field in command_fields(skill) if field in call.args):
             return None  # "what's the weather in 5 hours" asks for a forecast

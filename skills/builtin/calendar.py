@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticKnownError
 from rapidfuzz import fuzz, utils
 
 from skills import when
@@ -19,18 +21,27 @@ class NewEvent(BaseModel):
 
     title: str = Field(description="What it is, e.g. 'dentist' or 'dinner with Sam'", min_length=1, max_length=120,
                        json_schema_extra={"ask": "What should I put on your calendar?"})
-    when: str = Field("today", description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
-                      max_length=60)
+    # No day is no guess: an entry made for "today" with no time was never said ("remind me to call mom").
+    when: str | None = Field(None, description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
+                             max_length=60, validate_default=True, json_schema_extra={"ask": "When is that for?"})
 
-    @model_validator(mode="after")
-    def _time_from_title(self) -> NewEvent:
+    @model_validator(mode="before")
+    @classmethod
+    def _time_from_title(cls, raw: Any) -> Any:
         """With no time of its own, the title may end with one: "remind me to take out the trash
         tomorrow" fills only the title."""
-        if "when" not in self.model_fields_set:
-            title, said = when.split_time(self.title)
+        if isinstance(raw, dict) and raw.get("when") is None and isinstance(raw.get("title"), str):
+            title, said = when.split_time(raw["title"])
             if said is not None:
-                self.title, self.when = title, said
-        return self
+                return {**raw, "title": title, "when": said}
+        return raw
+
+    @field_validator("when")
+    @classmethod
+    def _said(cls, value: str | None) -> str:
+        if value is None:
+            raise PydanticKnownError("missing")  # asked for: the executor's follow-up question
+        return value
 
 
 class EventQuery(BaseModel):
