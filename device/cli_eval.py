@@ -102,18 +102,16 @@ def add_eval_tools_command(commands: argparse._SubParsersAction) -> None:
 
 def cmd_accuracy(args: argparse.Namespace) -> int:
     """Every evaluation set for each model; a table in docs/accuracy.md, the figures in JSON."""
-    import platform
-
     from device.accuracy import measure, write_report
     from device.cli import _settings
+    from device.doctor import machine_name
     from device.modelstore import ModelStore
 
     settings = _settings(args)
     models = args.llm_models or [ModelStore(settings.model_root).entry(settings.llm_model, "llm").id]
     results = measure(args.data, models, args.sample, settings.threads, settings.model_root, quiet=args.json,
                       tool_sample=args.tool_sample)
-    write_report(args.output, results, args.sample, f"{platform.machine()}, {settings.threads} threads",
-                 args.tool_sample)
+    write_report(args.output, results, args.sample, machine_name(settings.threads), args.tool_sample)
     print(args.output.with_suffix(".json").read_text() if args.json else args.output.read_text())
     return 0
 
@@ -143,17 +141,17 @@ def add_accuracy_command(commands: argparse._SubParsersAction) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Both pipelines over the spoken commands; a table in docs/performance.md, the figures in JSON."""
     import json
-    import platform
 
     from device.bench import bench, write_report
     from device.cli import _settings
+    from device.doctor import machine_name
 
     settings = _settings(args)
     if not args.json:
         console.print("[bold]hark bench[/]: speaking the commands, then running them through the device loop "
                       "and through the naive pipeline (a few minutes)…")
     result = bench(settings, args.quick)
-    machine = f"{platform.machine()}, {settings.threads} threads, models {', '.join(result['ours']['models'])}"
+    machine = f"{machine_name(settings.threads)}, models {', '.join(result['ours']['models'])}"
     chosen = [f"--{kind}-model {getattr(args, f'{kind}_model')}" for kind in ("stt", "llm")
               if getattr(args, f"{kind}_model")]
     output = [f"--output {args.output}"] if args.output != Path("docs/performance.md") else []

@@ -43,13 +43,23 @@ def check_cpu() -> Check:
     return Check(name="cpu", status="ok", detail=detail)
 
 
-def _cpu_flags() -> set[str]:
+def _cpuinfo() -> list[tuple[str, str]]:
+    """/proc/cpuinfo's (key, value) lines; none where there is no such file (macOS)."""
     try:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:
-        return set()
-    return {flag for line in text.splitlines() if line.split(":")[0].strip() in ("flags", "Features")
-            for flag in line.split(":", 1)[1].split()}
+        return []
+    return [(key.strip(), value.strip()) for key, _, value in (line.partition(":") for line in text.splitlines())]
+
+
+def _cpu_flags() -> set[str]:
+    return {flag for key, value in _cpuinfo() if key in ("flags", "Features") for flag in value.split()}
+
+
+def machine_name(threads: int | None) -> str:
+    """The machine timings were taken on: "x86_64 (AMD EPYC), 2 threads" (a Pi gives its board's model)."""
+    model = next((value for key, value in _cpuinfo() if key in ("model name", "Model") and value), None)
+    return f"{platform.machine()}{f' ({model})' if model else ''}, {threads} threads"
 
 
 def _cores() -> int:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import platform
 from pathlib import Path
 
+from device.doctor import machine_name
 from tests.test_cli import hark
 
 EVERY_CHECK = ["python", "cpu", "memory", "config", "policy", "disk", "microphone", "speaker", "gpio",
@@ -40,3 +42,8 @@ def test_bad_config_is_reported_not_raised(tmp_path: Path) -> None:
     code, checks = doctor(tmp_path, "[device]\nvad_threshold = 7\n")
     assert code == 1 and checks["config"]["status"] == "fail" and "vad_threshold" in checks["config"]["detail"]
     assert checks["config"]["fix"]
+
+
+def test_timings_name_the_machine_they_were_taken_on() -> None:
+    named = machine_name(2)  # x86_64 (AMD EPYC), 2 threads
+    assert named.startswith(platform.machine()) and named.endswith(", 2 threads")
