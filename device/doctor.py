@@ -56,7 +56,7 @@ def _cpu_flags() -> set[str]:
     return {flag for key, value in _cpuinfo() if key in ("flags", "Features") for flag in value.split()}
 
 
-def machine_name(threads: int | None) -> str:
+def machine_name(threads: int) -> str:
     """The machine timings were taken on: "x86_64 (AMD EPYC), 2 threads" (a Pi gives its board's model)."""
     model = next((value for key, value in _cpuinfo() if key in ("model name", "Model") and value), None)
     return f"{platform.machine()}{f' ({model})' if model else ''}, {threads} threads"
