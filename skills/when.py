@@ -46,6 +46,9 @@ class When:
     clock: time | None = None
     pm_hint: bool | None = None
     """True for "pm"/"evening", False for "am"/"morning", None when the phrase didn't say."""
+    part_clock: time | None = None
+    """The hour a part of the day said without a time stands for ("this afternoon": 1 pm), as
+    phone assistants set a reminder or alarm for it; never a time the phrase said."""
 
 
 def normalize(text: str) -> str:
@@ -106,9 +109,15 @@ def parse(text: str, now: datetime) -> When:
     else:  # whole days from now: a day, at the time said with it ("in 2 days at 5 pm"), if any
         day, rest = (now + relative).date(), _RELATIVE.sub(" ", amounts_in_digits(spoken))
     clock, pm_hint = _clock(rest)
-    if day is None and clock is None:
+    part_clock = None if clock else next(
+        (time(hour) for part, hour in PART_OF_DAY_HOURS.items() if re.search(rf"\b{part}\b", rest)), None)
+    if day is None and clock is None and part_clock is None:
         raise ValueError(f"no date or time in {text!r}")
-    return When(day=day, clock=clock, pm_hint=pm_hint)
+    return When(day=day, clock=clock, pm_hint=pm_hint, part_clock=part_clock)
+
+
+# The hour each part of the day stands for when no time is said with it.
+PART_OF_DAY_HOURS = {"morning": 9, "afternoon": 13, "evening": 18, "tonight": 20, "night": 20}
 
 
 def amounts_in_digits(spoken: str) -> str:
@@ -141,7 +150,7 @@ def _day(spoken: str, today: date) -> tuple[date | None, str]:
         return today + timedelta(days=2), spoken.replace("day after tomorrow", " ")
     if "tomorrow" in spoken:
         return today + timedelta(days=1), spoken.replace("tomorrow", " ")
-    if re.search(r"\b(today|tonight)\b", spoken):
+    if re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", spoken):
         return today, spoken
     for index, name in enumerate(WEEKDAYS):
         if found := re.search(rf"\b(next )?{name}s?\b", spoken):
@@ -208,7 +217,7 @@ def _past_to(amount: str, direction: str, hour_text: str) -> time:
 def next_moment(when: When, now: datetime) -> datetime:
     """The first moment after `now` that fits. An hour without am/pm is whichever comes first;
     on a named day, 1 to 6 means the afternoon (appointments at 3 are rarely at 3 am)."""
-    clock = when.clock or time(9, 0)
+    clock = when.clock or when.part_clock or time(9, 0)
     days = [when.day] if when.day else [now.date(), now.date() + timedelta(days=1)]
     hours = [clock.hour]
     if when.pm_hint is None and when.day and 1 <= clock.hour <= 6:

@@ -29,6 +29,10 @@ from skills import when
     ("half an hour from now", "2026-01-01 12:30"),
     ("in 1 hour and 15 minutes", "2026-01-01 13:15"),
     ("in 2 days at 5 pm", "2026-01-03 17:00"),
+    ("this evening", "2026-01-01 18:00"),  # a part of the day alone: the hour it stands for
+    ("tomorrow morning", "2026-01-02 09:00"),
+    ("in the morning", "2026-01-02 09:00"),
+    ("tonight", "2026-01-01 20:00"),
 ])
 def test_spoken_moments(said: str, expected: str, clock) -> None:
     moment = when.next_moment(when.parse(said, clock()), clock())
@@ -103,6 +107,16 @@ def test_a_weekday_alarm_skips_the_weekend(run, clock) -> None:
 def test_an_unreadable_alarm_time_is_a_spoken_question(run) -> None:
     failed = run("AlarmSet", time="whenever")
     assert failed.status == "failed" and "couldn't tell when" in failed.speech
+
+
+def test_a_reminder_for_a_part_of_the_day_is_set_for_its_hour_and_found_by_its_day(run) -> None:
+    assert run("CalendarAdd", title="check the mail", when="this afternoon").speech == \
+        "Added check the mail today at 1:00 PM to your calendar. I'll remind you then."
+    assert run("CalendarAdd", title="yoga", when="tomorrow evening").speech == \
+        "Added yoga tomorrow at 6:00 PM to your calendar. I'll remind you then."
+    # asked for by the part of the day, the day's entries are all found, not only those at its hour
+    assert "yoga" in run("CalendarQuery", when="tomorrow morning").speech
+    assert run("AlarmSet", time="tomorrow evening").speech == "Alarm set for 6:00 PM tomorrow."  # was 9 am
 
 
 def test_calendar_add_query_remove(run) -> None:

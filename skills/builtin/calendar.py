@@ -118,7 +118,7 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
 def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
     said = _parse(args.when, ctx)
     try:
-        at = when.next_moment(said, ctx.now()) if said.clock else None
+        at = when.next_moment(said, ctx.now()) if said.clock or said.part_clock else None
     except ValueError as exc:
         raise SkillError(f"I can't add that: {exc}.") from None
     day = at.date() if at else said.day
