@@ -128,6 +128,13 @@ def test_media_players(run, ctx: SkillContext) -> None:
     assert entity(ctx, "Radio").attributes["track"] == 2
 
 
+def test_what_is_playing_named_is_the_playing_player_not_a_device_called_so(run, ctx: SkillContext) -> None:
+    assert run("HassMediaPause", name="the audiobook").speech == "Paused on TV."  # no device called "audiobook"
+    run("HassMediaUnpause", name="TV")
+    assert run("HassMediaNext", name="next episode").speech == "Next track on TV."
+    assert run("HassMediaPause", name="spaceship").speech == "I don't know any device called spaceship."
+
+
 def test_lists(run, ctx: SkillContext) -> None:
     assert run("ListQuery").speech == "The Shopping List is empty."
     run("HassShoppingListAddItem", item="milk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz import fuzz, process, utils
 
 from skills.home import Entity, Target
@@ -13,6 +13,11 @@ from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
 
 _VOLUME_STEP = 10
 _PLAYERS = {"domain": "media_player"}
+# What a player plays, and the words said around it: "pause the audiobook", "skip to the next
+# episode" name what is playing, not a player called "audiobook" or "episode".
+PLAYING_WORDS = set("""music song songs track tracks audio audiobook audiobooks book podcast podcasts episode
+    episodes playback video movie film show album playlist station chapter media the this that my current last
+    played playing next previous in on of a""".split())
 
 
 def _verbs(verbs: str) -> list[Example | str]:
@@ -25,6 +30,12 @@ class PlayerTarget(BaseModel):
 
     name: str | None = Field(None, description="Media player name")
     area: str | None = Field(None, description="Room of the media player")
+
+    @field_validator("name")
+    @classmethod
+    def _not_what_is_playing(cls, name: str | None) -> str | None:
+        """No name where it names what is playing ("the audiobook"): the playing player is meant."""
+        return None if name and set(name.lower().split()) <= PLAYING_WORDS else name
 
 
 def players(ctx: SkillContext, target: PlayerTarget) -> list[Entity]:
