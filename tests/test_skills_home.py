@@ -173,3 +173,12 @@ def test_search_and_play_from_the_media_folder(run, ctx: SkillContext) -> None:
     assert run("HassMediaSearchAndPlay", search_query="queen", name="TV").status == "done"
     missing = run("HassMediaSearchAndPlay", search_query="notes", name="TV")
     assert missing.status == "failed" and missing.speech == "I couldn't find notes in the media folder."
+
+
+def test_what_is_playing_is_said_from_the_player(run, ctx: SkillContext) -> None:
+    assert run("MediaNowPlaying").speech == "TV is playing, but I don't know what."  # playing, no title known
+    run("HassMediaPause", name="TV")
+    assert run("MediaNowPlaying").speech == "Nothing is playing."
+    run("HassMediaSearchAndPlay", search_query="bohemian rhapsody", area="Office")
+    assert run("MediaNowPlaying").speech == "Radio is playing Bohemian Rhapsody."
+    assert run("MediaNowPlaying", name="TV").speech == "Nothing is playing on TV."

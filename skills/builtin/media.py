@@ -76,6 +76,35 @@ def unpause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, "playing"), "Playing")
 
 
+def _playing_now(player: Entity) -> str:
+    title = player.attributes.get("media_title")
+    if player.state != "playing":
+        return f"Nothing is playing on {player.name}."
+    return f"{player.name} is playing {title}." if title else f"{player.name} is playing, but I don't know what."
+
+
+@skill(name="MediaNowPlaying", description="Say what is playing: the song, episode or video's title", risk="read",
+       permissions=["home.read"],  # it says a player's state: quiet hours, which refuse media, allow it
+       examples=["what('s| is) playing [now|right now]", "what('s| is) playing on the {name}",
+                 "what('s| is) playing in the {area}",
+                 "what (song|track|music) is (this|that|playing|on) [now|right now]",
+                 "what('s| is) (this|that|the) (song|track) [called]", "who (sings|is singing|sang) (this|that) [song]"],
+       phrasings=["what is the (name|title) of (this|that|the) (song|track|music) [that's|that is] [playing] [now]",
+                  "(tell me|what's|what is) the (name|title) of the (song|track) [that's playing|playing now]",
+                  "who is the (artist|singer|band) of (this|the) song [playing] [now]",
+                  "(which|what) song is (currently playing|playing now|on the radio|on now)",
+                  "what am i listening to", "now playing", "(name|title) of (this|the current) (song|track)",
+                  "(check|tell me) the (current|now) playing (song|music|track) [title]",
+                  "what('s| is) the (band|artist|singer) [that's|that is] playing [now]"])
+def now_playing(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
+    found = ctx.home.resolve(Target(name=args.name, area=args.area, domain="media_player"))
+    playing = [p for p in found if p.state == "playing"] if not (args.name or args.area) else found
+    if not playing:
+        return SkillResult(speech="Nothing is playing.", data={"playing": []})
+    return SkillResult(speech=" ".join(_playing_now(p) for p in playing[:2]),
+                       data={"playing": [{"entity": p.id, "title": p.attributes.get("media_title")} for p in playing]})
+
+
 def _skip(args: PlayerTarget, ctx: SkillContext, step: int) -> list[Entity]:
     chosen = players(ctx, args)
     for player in chosen:
