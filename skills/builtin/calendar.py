@@ -85,7 +85,6 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
         "(mark|note) {when} in my calendar (for|as) {title}",
         "(remind|alert|notify) me {when} (to|about|that) {title}",
         "{when} remind me (to|about) {title}",
-        "remind me (to|about) {title} in {when}",
         "remind me (to|about) {title} [{when}]",
     ],
     phrasings=["(add|put|schedule|create|book|set up) [a|an] (meeting|appointment|event) [with {title}] {when}",
