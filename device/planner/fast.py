@@ -20,7 +20,7 @@ from hassil.expression import Expression, Group, RuleReference, TextChunk
 from hassil.intents import RangeSlotList, SlotList, TextSlotList, TextSlotValue, WildcardSlotList
 from hassil.recognize import recognize_ranked
 from hassil.sample import sample_intents
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from device.messages import ActionCall, Plan
 from device.planner.misheard import Mender
@@ -237,7 +237,7 @@ class FastPlanner:
         call = ActionCall(name=result.intent.name, args=_args(result))
         skill = self._skills[call.name]
         try:
-            skill.params.model_validate(call.args)
+            call = call.model_copy(update={"args": _texts_as_read(call.args, skill.params.model_validate(call.args))})
         except ValidationError as exc:
             if only_missing(exc) is None:
                 return None  # a value still to be asked for is no misfit ("remind me to call mom": when?)
@@ -306,6 +306,17 @@ def _args(result: RecognizeResult) -> dict[str, Any]:
             for name, e in result.entities.items()}
     args.update({e.name: _bare_name(e.text) for e in _unmatched(result)})
     return {k: v for k, v in args.items() if v != ""}
+
+
+def _texts_as_read(args: dict[str, Any], read: BaseModel) -> dict[str, Any]:
+    """The call's arguments with each text as the skill reads it, so the turn records what was
+    done: a reminder's title with its time split off ("take out the trash" and "tomorrow"); no
+    player name where it named what is playing ("pause the audiobook"). Only texts: a number
+    stays as said (5, not 5.0, in the LLM's worked examples)."""
+    texts = {key: value for key, value in read if isinstance(value, str) and value != args.get(key)
+             and (key in args or value != type(read).model_fields[key].default)}
+    dropped = {key for key, value in read if value is None and isinstance(args.get(key), str)}
+    return {key: value for key, value in {**args, **texts}.items() if key not in dropped}
 
 
 def _bare_name(text: str) -> str:
