@@ -12,7 +12,7 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,10 +45,12 @@ class Executor:
         self._policy = policy or Policy()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="skill")
 
-    def run(self, calls: list[ActionCall], confirmed: bool = False, dry_run: bool = False) -> list[ActionResult]:
+    def run(self, calls: list[ActionCall], confirmed: bool = False, dry_run: bool = False,
+            unsure: bool = False) -> list[ActionResult]:
         """`confirmed`: the user already said yes to this plan, in an earlier turn's question.
-        `dry_run`: check and preview every call, run none."""
-        checked = [self.check(call) for call in calls]
+        `dry_run`: check and preview every call, run none. `unsure`: the planner wasn't sure the
+        request was this plan, so a change the policy allows is asked about first."""
+        checked = [_asked(c) if unsure else c for c in map(self.check, calls)]
         if dry_run:
             return [c if isinstance(c, ActionResult) else _held(c, "previewed", f"I would {_summary(c)}.")
                     for c in checked]
@@ -166,6 +168,16 @@ def _question(skill: Skill, field: str) -> str:
     extra = skill.params.model_fields[field].json_schema_extra
     asked = extra.get("ask") if isinstance(extra, dict) else None
     return str(asked or f"What {field.replace('_', ' ')} should I use?")
+
+
+UNSURE = Verdict(decision="confirm", reason="the request was unclear, so I ask before changing anything")
+
+
+def _asked(checked: Checked | ActionResult) -> Checked | ActionResult:
+    """A change the policy allows, held for a yes instead."""
+    if isinstance(checked, ActionResult) or checked.skill.risk == "read" or checked.verdict.decision != "allow":
+        return checked
+    return replace(checked, verdict=UNSURE)
 
 
 def _held(checked: Checked, status: str, speech: str) -> ActionResult:

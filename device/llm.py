@@ -130,9 +130,26 @@ class LanguageModel:
         """Each vocabulary token's log-probability of coming next after the prompt and `then`
         (tokenized on its own: "[" after the prompt's last newline stays a token of its own)."""
         self._feed(self._prompt_tokens(prompt, 1) + self._llama.tokenize(then.encode(), add_bos=False, special=False))
-        logits = self._logits()
-        top = logits.max()
-        return logits - (top + np.log(np.exp(logits - top).sum()))
+        return _log_softmax(self._logits())
+
+    def endings_logprobs(self, prompt: str, endings: list[str]) -> list[float]:
+        """Each ending's log-probability of following the prompt, less a term they all share:
+        scored from where their tokenizations part, so each is split as the model saw it written
+        ('"Answer",' is three tokens after the quote's ' "', '"HassTurnOn",' six)."""
+        whole = [self._prompt_tokens(prompt + ending, 1) for ending in endings]
+        shared = next((i for i, ids in enumerate(zip(*whole)) if len(set(ids)) > 1), min(map(len, whole)))
+        self._feed(whole[0][:shared])
+        first, scores = _log_softmax(self._logits()), []
+        for tokens in whole:
+            total, logprobs = 0.0, first
+            for at, token in enumerate(tokens[shared:]):
+                total += float(logprobs[token])
+                if at < len(tokens) - shared - 1:
+                    self._llama.eval([token])
+                    logprobs = _log_softmax(self._logits())
+            self._llama.n_tokens = shared  # the next ending starts from the shared tokens again
+            scores.append(total)
+        return scores
 
     def token_id(self, piece: str) -> int | None:
         """The vocabulary's token for this piece of text, if it is one token."""
@@ -248,6 +265,11 @@ def _run_starts(tokens: list[int], run: int) -> list[int]:
     """Where earlier runs of `run` tokens start whose first run-1 tokens are the last run-1 written."""
     lead = tokens[-(run - 1):]
     return [i for i in range(len(tokens) - run + 1) if tokens[i:i + run - 1] == lead] if len(tokens) >= run else []
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    top = logits.max()
+    return logits - (top + np.log(np.exp(logits - top).sum()))
 
 
 def _admits(grammar, token: int, logit: float) -> bool:

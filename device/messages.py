@@ -44,6 +44,9 @@ class Plan(BaseModel):
     """The saved routine whose steps these are, when the words were its phrase."""
     understood: str | None = None
     """The transcript as the templates read it, when misheard words were mended ("twitch off" → "switch off")."""
+    unsure: bool = False
+    """The router was unsure the words were a command and the model judged they were: a change
+    is asked about before it is made, whatever the policy allows."""
 
 
 class ActionResult(BaseModel):

@@ -246,7 +246,7 @@ class Pipeline:
             turn.notes.append(f'Read "{turn.transcript}" as "{plan.understood}".')
         self._emit(PipelineEvent(type="plan", data=plan.model_dump()))
         with _timed(turn.timings_ms, "act"):
-            results = self.executor.run(plan.calls, confirmed=confirmed, dry_run=self.dry_run)
+            results = self.executor.run(plan.calls, confirmed=confirmed, dry_run=self.dry_run, unsure=plan.unsure)
         for result in results:
             turn.actions.append(result)
             self._emit(PipelineEvent(type="action", data=result.model_dump()))

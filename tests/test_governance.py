@@ -9,7 +9,7 @@ import pytest
 from device.config import Settings
 from device.confirm import answer, said_value
 from device.errors import HarkError
-from device.executor import Executor
+from device.executor import UNSURE, Executor
 from device.messages import ActionCall
 from device.pipeline import Pipeline
 from device.planner.grounding import stems
@@ -93,6 +93,31 @@ def test_confirmation_is_a_new_turn(device: Pipeline) -> None:
     assert state(device.executor._context, "Front Door") == "locked"
     assert device.say("yes").actions[0].status == "done"
     assert state(device.executor._context, "Front Door") == "unlocked"
+
+
+def test_a_command_the_router_was_unsure_of_is_asked_about_first(device: Pipeline) -> None:
+    """Written for this test: no template says "warm up the coffee maker for me" and the router
+    is unsure it is a command at all; the model judges it one, so the device asks first. "i need
+    caffeine": the router's guess (a list item) is not the model's (the coffee maker), so neither acts."""
+    asked = device.say("warm up the coffee maker for me")
+    [action] = asked.actions
+    assert (action.name, action.args, action.status, action.reason) == \
+        ("HassTurnOn", {"name": "Coffee Maker"}, "needs_confirmation", UNSURE.reason)
+    assert asked.reply == "This will turn on the Coffee Maker. Go ahead?"
+    assert state(device.executor._context, "Coffee Maker") == "off"
+    assert [a.status for a in device.say("yes").actions] == ["done"]
+    assert state(device.executor._context, "Coffee Maker") == "on"
+    assert [a.name for a in device.say("i need caffeine").actions] in (["Answer"], ["Unsupported"])
+
+
+def test_a_change_is_asked_about_when_the_plan_is_unsure_and_a_reading_is_not(skills: SkillSet, context: SkillContext) -> None:
+    executor, light_on = Executor(skills, context, 5), ActionCall(name="HassTurnOn", args={"name": "Office Light"})
+    [held] = executor.run([light_on], unsure=True)
+    assert (held.status, held.decision, held.speech) == ("needs_confirmation", "confirm", "This will turn on the Office Light. Go ahead?")
+    assert state(context, "Office Light") == "off"
+    assert executor.run([ActionCall(name="HassGetCurrentTime")], unsure=True)[0].status == "done"
+    assert executor.run([light_on], unsure=True, confirmed=True)[0].status == "done"
+    assert state(context, "Office Light") == "on"
 
 
 def test_another_command_or_silence_cancels_the_question(device: Pipeline, tmp_path: Path) -> None:

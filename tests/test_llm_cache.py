@@ -116,3 +116,16 @@ def test_avoided_tokens_are_not_written_unless_the_grammar_admits_nothing_else()
     written = json.loads(model.complete(PROMPT, GRAMMAR, 12, avoid=frozenset({model.first_token("red")})))
     assert written and "red" not in written
     assert model.complete(PROMPT, 'root ::= "!"', 4, avoid=frozenset({model.first_token("!")})) == "!"
+
+
+def test_endings_are_scored_from_where_their_tokens_part_as_the_next_tokens_are() -> None:
+    """'["red' and '["green' share '["': each is scored from there, as next_logprobs scores a
+    token; a longer ending adds its further tokens' scores; the prompt is read the same afterwards."""
+    model = _model()
+    model.warm(PREFIX)
+    before = model.next_logprobs(PROMPT).copy()
+    red, green, red_green = model.endings_logprobs(PROMPT, ['["red', '["green', '["red","green'])
+    after_open = model.next_logprobs(PROMPT, then='["')
+    assert (red, green) == pytest.approx((after_open[model.token_id("red")], after_open[model.token_id("green")]), abs=1e-3)
+    assert red_green < red
+    assert np.array_equal(before, model.next_logprobs(PROMPT))

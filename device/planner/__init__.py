@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from typing import Any
 
+import numpy as np
+
 from device.messages import ActionCall, Plan
 from device.planner.fast import SPLIT, FastPlanner, build_intents, command_fields, template_words
 from device.planner.grammar import args_schema
@@ -29,6 +31,12 @@ ACT_MIN_SCORE = -0.4
 # side effects).
 CLEAR_MARGIN = 0.6
 CLEAR_MIN_SCORE = -0.6
+# Between ACT_MIN_SCORE and this score the router is unsure whether the request is its best skill's
+# command at all, and the model judges: the call is made when the model, too, puts that skill
+# first of the router's candidates and finds it JUDGED_LOG_ODDS likelier than answering or
+# declining; else the request is answered or declined.
+JUDGED_MIN_SCORE = -1.0
+JUDGED_LOG_ODDS = 4.0
 # How far ahead of a loose template match's skill (free text, unknown name) the router's own
 # trusted choice must be to overrule it.
 OVERRULE_MARGIN = 0.3
@@ -166,7 +174,8 @@ class Planner:
     def repair(self, text: str, plan: Plan, problem: str, context: dict[str, Any] | None = None) -> Plan:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired);
         a call naming no place acts in the device's own area, as a first plan's would."""
-        return self._in_own_area(self._model().repair(text, plan.calls, problem), context)
+        repaired = self._in_own_area(self._model().repair(text, plan.calls, problem), context)
+        return repaired.model_copy(update={"unsure": plan.unsure})
 
     def _plan_by_llm(self, text: str) -> Plan:
         """The skill the router chose, its arguments written by the model; each part of a compound
@@ -180,11 +189,11 @@ class Planner:
             return Plan(calls=[self._unmade(c, p) for p, r in zip(parts, routes)
                                for c in self._model().fill(p, r.best).calls], source="llm")
         route = routes[0] if len(parts) == 1 else self._router.route(text)
-        if self._trusted(route):
+        if (trusted := self._trusted(route)) or self._judged(text, route):
             plan = self._model().fill(text, route.best)
             if self._guessed(plan, text):
                 return self._model().choose(text, DECLINE)
-            return plan.model_copy(update={"calls": [self._unmade(c, text) for c in plan.calls]})
+            return plan.model_copy(update={"calls": [self._unmade(c, text) for c in plan.calls], "unsure": not trusted})
         return self._model().choose(text, DECLINE)
 
     def _command_part(self, part: str, route: Route) -> bool:
@@ -217,6 +226,15 @@ class Planner:
             return False
         required = args_schema(self._skills[call.name].params)["required"]
         return not numbers_said({k: v for k, v in call.args.items() if k in required}, text)
+
+    def _judged(self, text: str, route: Route) -> bool:
+        """Whether the model, asked about a skill the router is unsure of, puts it first of the
+        router's candidates and finds its call far likelier than an answer or a refusal."""
+        if route.best in DECLINE or route.scores[0] < JUDGED_MIN_SCORE:
+            return False
+        scores = self._model().first_call_scores(text, [*(n for n in route.skills if n not in DECLINE), *DECLINE])
+        declined = np.logaddexp.reduce([scores[n] for n in DECLINE])
+        return max(scores, key=scores.__getitem__) == route.best and scores[route.best] - declined >= JUDGED_LOG_ODDS
 
     def _trusted(self, route: Route) -> bool:
         best = route.scores[0]

@@ -105,6 +105,12 @@ class LLMPlanner:
         """Calls of only these skills (the router's best guesses, and ways to decline)."""
         return self._complete(_turn(text), plan_grammar(SkillSet({n: self._skills[n] for n in names if n in self._skills})))
 
+    def first_call_scores(self, text: str, names: list[str]) -> dict[str, float]:
+        """The model's log-probability of each skill's call as its answer's first call (up to a
+        term they all share)."""
+        scores = self._model.endings_logprobs(self._prefix + _turn(text), [_call_named(n) for n in names])
+        return dict(zip(names, scores))
+
     def repair(self, text: str, calls: list[ActionCall], problem: str) -> Plan:
         """Plan again after the first plan failed its checks, with that plan and why in the prompt.
         A repair may fix arguments, not change the request: its grammar admits only the skills the
@@ -133,9 +139,13 @@ def _turn(text: str) -> str:
     return f"<|im_start|>user\n{text.strip()[:600]}<|im_end|>\n<|im_start|>assistant\n"
 
 
-def _call_start(name: str) -> str:
+def _call_named(name: str) -> str:
     """How a call of `name` begins in the few-shot answers (json.dumps of [{"name", "args"}])."""
-    return f'[{{"name": "{name}", "args": '
+    return f'[{{"name": "{name}",'
+
+
+def _call_start(name: str) -> str:
+    return f'{_call_named(name)} "args": '
 
 
 def _cut_off() -> ActionCall:
