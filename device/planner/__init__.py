@@ -34,7 +34,11 @@ CLEAR_MIN_SCORE = -0.6
 # Between ACT_MIN_SCORE and this score the router is unsure whether the request is its best skill's
 # command at all, and the model judges: the call is made when the model, too, puts that skill
 # first of the router's candidates and finds it JUDGED_LOG_ODDS likelier than answering or
-# declining; else the request is answered or declined.
+# declining; else the request is answered or declined. The call is asked about before it runs.
+# SLURP dev, router stand-in: 7 more of 1041 commands right, 2 more of 718 requests to decline
+# acted on. Of the 49 requests in the band, odds of 3 without the model's agreement on the skill
+# would act on 11 commands and 5 requests to decline; with it, 9 and 3; the router's scores below
+# -1.0 held no command the model could have saved.
 JUDGED_MIN_SCORE = -1.0
 JUDGED_LOG_ODDS = 4.0
 # How far ahead of a loose template match's skill (free text, unknown name) the router's own
