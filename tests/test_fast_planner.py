@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+import device.planner.fast as fast_module
 from device.planner.fast import FastPlanner, build_intents, template_words
 from skills.home import Home
 from skills.registry import SkillSet
@@ -132,3 +133,16 @@ def test_an_unknown_name_that_says_another_kind_is_not_the_templates_kind(skills
     assert plan is None or all(c.args.get("domain") != "script" for c in plan.calls), plan
     [call] = fast.plan("run the bedtime script").calls  # a script we don't know stays one
     assert (call.name, call.args) == ("HassTurnOn", {"domain": "script", "name": "bedtime"})
+
+
+def test_a_search_of_the_templates_is_made_once_a_turn(fast: FastPlanner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner asks for the exact match, then the loose one, of the same words: hassil runs
+    once for each text and kind of match, and the answers are those it gave."""
+    searches = []
+    search = fast_module.recognize_ranked
+    monkeypatch.setattr(fast_module, "recognize_ranked",
+                        lambda text, *a, **k: searches.append((text, k["allow_unmatched_entities"])) or search(text, *a, **k))
+    assert fast.plan("play the beatles", loose=False) is None  # free text is no exact match
+    loose = fast.plan("play the beatles")
+    assert [(c.name, c.args) for c in loose.calls] == [("HassMediaSearchAndPlay", {"search_query": "the beatles"})]
+    assert searches and len(searches) == len(set(searches))
