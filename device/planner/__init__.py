@@ -38,7 +38,8 @@ CLEAR_MIN_SCORE = -0.6
 # SLURP dev, router stand-in: 7 more of 1041 commands right, 2 more of 718 requests to decline
 # acted on. Of the 49 requests in the band, odds of 3 without the model's agreement on the skill
 # would act on 11 commands and 5 requests to decline; with it, 9 and 3; the router's scores below
-# -1.0 held no command the model could have saved.
+# -1.0 held no command the model could have saved. Judging too the best skill with a side effect where
+# the router puts Answer or Unsupported first made 1 more command right and acted on 9-13 requests to decline.
 JUDGED_MIN_SCORE = -1.0
 JUDGED_LOG_ODDS = 4.0
 # How far ahead of a loose template match's skill (free text, unknown name) the router's own
