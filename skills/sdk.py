@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -34,6 +34,15 @@ class Example(BaseModel):
     """Arguments every match of this template carries, e.g. {"domain": "light"}."""
     requires: dict[str, Any] = {}
     """Context the matched {name} must have, e.g. {"domain": ["cover", "valve"]} (hassil's requires_context)."""
+
+
+class Handoff(NamedTuple):
+    """A target value no device or place of the home has is what another skill takes: "resume
+    the two towers" names no player, it is something to play."""
+
+    field: str  # the target field, e.g. "name"
+    skill: str  # the skill it goes to, e.g. "HassMediaSearchAndPlay"
+    to: str  # that skill's field for it, e.g. "search_query"
 
 
 def only_missing(error: ValidationError) -> str | None:
@@ -133,6 +142,7 @@ class Skill:
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None
     undo: Callable[[BaseModel, dict[str, Any], SkillContext], SkillResult] | None = None
     offer_to_llm: bool = True
+    handoffs: tuple[Handoff, ...] = ()
 
     def schema(self) -> dict[str, Any]:
         return self.params.model_json_schema()
@@ -149,6 +159,7 @@ def skill(
     preview: Callable[[BaseModel, SkillContext], Preview] | None = None,
     undo: Callable[[BaseModel, dict[str, Any], SkillContext], SkillResult] | None = None,
     offer_to_llm: bool = True,
+    handoffs: dict[str, str] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Tag a function as a skill. Tagging only: the registry collects tagged functions.
     `preview(args, ctx)` predicts the effect without causing it (for dry runs and confirmations);
@@ -156,7 +167,10 @@ def skill(
     `examples` are exact templates the fast path matches, slot values and all; `phrasings` are
     looser, natural ways people ask (hassil syntax, any {slot} is free text) that only teach the
     router which skill is meant, the LLM then fills the arguments;
-    `offer_to_llm=False` keeps it out of the model's catalog (the device plans it itself)."""
+    `offer_to_llm=False` keeps it out of the model's catalog (the device plans it itself);
+    `handoffs` maps a target field to "OtherSkill.field": a value there that names nothing in the
+    home, in words of the request's own, goes to that skill instead ({"name":
+    "HassMediaSearchAndPlay.search_query"}: "resume the two towers" plays it)."""
 
     def tag(fn: Callable) -> Callable:
         setattr(fn, SKILL_TAG, {
@@ -169,15 +183,24 @@ def skill(
             "preview": preview,
             "undo": undo,
             "offer_to_llm": offer_to_llm,
+            "handoffs": dict(handoffs or {}),
         })
         return fn
 
     return tag
 
 
+def _handoff(field: str, to: str) -> Handoff:
+    skill_name, _, to_field = to.partition(".")
+    if not (skill_name and to_field):
+        raise ValueError(f'handoffs["{field}"] is "{to}": write the skill and its field, e.g. "HassMediaSearchAndPlay.search_query"')
+    return Handoff(field, skill_name, to_field)
+
+
 def collect(fn: Callable, origin: str) -> Skill:
     """Build a Skill from a tagged function; its first parameter's annotation is the params model."""
     meta = getattr(fn, SKILL_TAG)
+    meta = {**meta, "handoffs": tuple(_handoff(field, to) for field, to in meta["handoffs"].items())}
     first = next(iter(inspect.signature(fn, eval_str=True).parameters.values()))
     params = first.annotation
     if not (inspect.isclass(params) and issubclass(params, BaseModel)):

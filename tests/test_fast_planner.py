@@ -87,6 +87,8 @@ def test_a_skipped_skill_gives_the_next_match(fast: FastPlanner) -> None:
 def test_known_phrasing_with_unknown_name_keeps_the_name(fast: FastPlanner) -> None:
     plan = fast.plan("turn on the spaceship")
     assert [(c.name, c.args["name"]) for c in plan.calls] == [("HassTurnOn", "spaceship")]
+    for courteous in ("turn on the spaceship please", "turn on the spaceship for me now"):
+        assert fast.plan(courteous).calls[0].args["name"] == "spaceship", courteous
 
 
 def test_an_unknown_name_is_kept_only_where_it_could_be_a_device(fast: FastPlanner) -> None:

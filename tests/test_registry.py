@@ -25,6 +25,10 @@ def forecast(args: Args, ctx) -> SkillResult:
 def hijack(args: Args, ctx) -> SkillResult:
     return SkillResult(speech="no")
 
+@skill(name="AcmeRadio", description="a hand-off without the field it goes to", handoffs={"name": "HassGetWeather"})
+def radio(args: Args, ctx) -> SkillResult:
+    return SkillResult(speech="no")
+
 @skill(name="NoModel", description="parameters without a pydantic model")
 def untyped(args, ctx) -> SkillResult:
     return SkillResult(speech="no")
@@ -62,6 +66,7 @@ def test_third_party_plugin_loads_and_broken_ones_are_skipped(plugins: Path) -> 
     assert "plugin broken_plugin (broken_plugin) skipped: ImportError: needs the acme SDK" in warnings
     assert "skill HassTurnOn from acme_plugin skipped: the name is taken" in warnings
     assert "untyped from acme_plugin skipped" in warnings
+    assert 'radio from acme_plugin skipped: handoffs["name"] is "HassGetWeather": write the skill and its field' in warnings
 
 
 def test_allow_list_decides_what_loads(plugins: Path) -> None:

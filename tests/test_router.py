@@ -160,3 +160,19 @@ def test_a_timers_length_is_in_the_unit_said(pipeline: Pipeline) -> None:
     """No template has "call it", so the model writes the timer: it put the 5 in hours."""
     plan = pipeline.planner.plan("timer for 5 minutes call it pizza")
     assert [(c.name, c.args) for c in plan.calls] == [("HassStartTimer", {"minutes": 5, "name": "pizza"})], plan
+
+
+def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline: Pipeline) -> None:
+    """Written for this test. "resume wolf hall" fits the player's "resume {name}" but names no
+    player: it is a title to play. What is playing, or a kind of device, stays the player's. "how
+    cold is it in oslo" is a thermostat reading to the router, and Oslo is no room: its weather."""
+    def planned(text: str) -> list[tuple[str, dict]]:
+        return [(c.name, c.args) for c in pipeline.planner.plan(text).calls]
+
+    assert planned("resume wolf hall") == [("HassMediaSearchAndPlay", {"search_query": "wolf hall"})]
+    assert planned("resume the music") == [("HassMediaUnpause", {})]
+    assert planned("unpause the speaker") == [("HassMediaUnpause", {"name": "speaker"})]
+    assert pipeline.router.route("how cold is it in oslo").best == "HassClimateGetTemperature"
+    assert planned("how cold is it in oslo") == [("HassGetWeather", {"name": "Oslo"})]
+    assert pipeline.say("how cold is it in oslo").reply == \
+        "I have no weather data for Oslo: this device is offline and has no weather station."

@@ -112,8 +112,32 @@ class Planner:
         if (routine := find(self._routines(), text)) is not None:
             return routine_plan(routine)
         taught = teach(text, context, self._fast.plan, self._plan_by_llm)
-        return taught or self._fitted([text, *alternatives], context) \
+        plan = taught or self._fitted([text, *alternatives], context) \
             or self._loose_match(text, context) or self._in_own_area(self._plan_by_llm(text), context)
+        return self._handed_off(plan, text)
+
+    def _handed_off(self, plan: Plan, text: str) -> Plan:
+        """Each call whose target the home has nothing for goes to the skill that target is for,
+        where its skill says so (Skill.handoffs): "resume the two towers" names no player, it is
+        something to play; "how cold is it in oslo" names no room, it asks for Oslo's weather."""
+        calls = [self._handoff(call, text) for call in plan.calls]
+        return plan if calls == plan.calls else plan.model_copy(update={"calls": calls})
+
+    def _handoff(self, call: ActionCall, text: str) -> ActionCall:
+        for handoff in self._skills[call.name].handoffs if call.name in self._skills else ():
+            value = call.args.get(handoff.field)
+            if handoff.skill in self._skills and self._names_nothing_here(value, call.name, text):
+                fields = self._skills[handoff.skill].params.model_fields
+                kept = {k: v for k, v in call.args.items() if k != handoff.field and k in fields}
+                return ActionCall(name=handoff.skill, args={**kept, handoff.to: value})
+        return call
+
+    def _names_nothing_here(self, value: object, name: str, text: str) -> bool:
+        """Words the request said that are no device, place or kind of device of the home, and not
+        all the skill's own ("resume the music" means what is playing)."""
+        said = stems(value) if isinstance(value, str) else set()
+        return bool(said) and said <= stems(text) and bool(said - self.own_words(name)) \
+            and not self._fast.sounds_like_a_device(value)
 
     def _fitted(self, readings: list[str], context: dict[str, Any] | None) -> Plan | None:
         """The first reading a template fits exactly, else the first it fits with a misheard word

@@ -212,7 +212,7 @@ class FastPlanner:
         if result is None or not _only_names_unmatched(result):
             return None
         command = self._skills[result.intent.name].risk != "read"  # "turn on the spaceship": surely a device
-        if not command and not all(self._sounds_like_a_device(e.text) for e in _unmatched(result)):
+        if not command and not all(self.sounds_like_a_device(e.text) for e in _unmatched(result)):
             return None
         call = self._call(result, context)
         if call is None:
@@ -226,7 +226,7 @@ class FastPlanner:
             return None  # "lower the lights" is a cover's phrasing ("<close> <name>"), "turn all the lights" a script's
         return call.model_copy(update={"args": {**template_kind, **args}})
 
-    def _sounds_like_a_device(self, name: str) -> bool:
+    def sounds_like_a_device(self, name: str) -> bool:
         """"the garage heater" (a room's or device's word, or a kind of device) may be a device we
         don't know; "what is a fjord" is a question for the LLM."""
         words = set(re.findall(r"\w+", name.lower()))
@@ -283,6 +283,7 @@ RECENT_MATCHES = 16
 _MISSING = "<missing>"  # hassil's text for a context slot that nothing filled
 # Words that alone name no device: a particle or pronoun the phrasing's name slot took.
 NOT_A_NAME = {"off", "on", "up", "down", "it", "them", "that", "this", "these", "those", "one", "the", "a", "please"}
+COURTESY_AFTER = re.compile(r"(?:\s+(?:please|now|for (?:me|us)|thanks|thank you))+\s*$", re.IGNORECASE)
 MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed, not device names
 
 
@@ -336,8 +337,10 @@ def _texts_as_read(args: dict[str, Any], read: BaseModel) -> dict[str, Any]:
 
 
 def _bare_name(text: str) -> str:
-    """An unknown name less the particles its slot took before it: "shut" + "off the heater thing"."""
-    words = text.split()
+    """An unknown name less the particles its slot took before it ("shut" + "off the heater
+    thing") and the courtesies after it ("resume the hobbit please": a title "hobbit please" is
+    found in no media folder)."""
+    words = COURTESY_AFTER.sub("", text).split() or text.split()
     while words[1:] and words[0].lower() in NOT_A_NAME:
         words.pop(0)
     return " ".join(words)

@@ -324,7 +324,8 @@ def climate_set(args: ClimateSetArgs, ctx: SkillContext) -> SkillResult:
        permissions=["home.read"], examples=["what is the temperature [in [the] {area}]", "how (warm|cold) is it inside"],
        phrasings=["what('s| is) the temperature (inside|in here|in the house|indoors|in the {area})",
                   "how (warm|cold|hot) is it (inside|in here|in the house|in the {area})",
-                  "what's the thermostat (at|set to|reading)"])
+                  "what's the thermostat (at|set to|reading)"],
+       handoffs={"area": "HassGetWeather.name"})  # "how cold is it in oslo": no room, a place outside
 def climate_get(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
     device = _devices(ctx, args, "climate")[0]
     current = device.attributes.get("current_temperature")

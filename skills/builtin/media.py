@@ -71,7 +71,8 @@ def pause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
 @skill(name="HassMediaUnpause", description="Resume paused music or video", permissions=["media"],
        examples=[*_verbs("(resume|unpause)"), "[hit|press] play"],  # a bare "play" plays on, as a remote's button does
        phrasings=["(resume|continue|restart) [the] (music|song|playback|podcast|audiobook)", "keep playing",
-                  "(carry|go) on [playing]"])
+                  "(carry|go) on [playing]"],
+       handoffs={"name": "HassMediaSearchAndPlay.search_query"})  # "resume the two towers": no player, a title
 def unpause(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_each(ctx, args, "playing"), "Playing")
 
