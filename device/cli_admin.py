@@ -112,7 +112,8 @@ def cmd_skills_show(args: argparse.Namespace) -> int:
     chosen = _skill_or_fail(load_skills(settings.skills_allow, settings.skills_dir), args.name)
     info = {"name": chosen.name, "description": chosen.description, "risk": chosen.risk,
             "permissions": list(chosen.permissions), "origin": chosen.origin,
-            "examples": [e.model_dump() for e in chosen.examples], "schema": chosen.schema()}
+            "examples": [e.model_dump() for e in chosen.examples], "schema": chosen.schema(),
+            "handoffs": {h.field: f"{h.skill}.{h.to}" for h in chosen.handoffs}}
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
@@ -122,6 +123,8 @@ def cmd_skills_show(args: argparse.Namespace) -> int:
         console.print(f"  {name}: {prop.get('description', '')}")
     for example in chosen.examples:
         console.print(f"  [dim]e.g.[/] {escape(example.template)}" + (f"  {example.slots}" if example.slots else ""))
+    for field, to in info["handoffs"].items():
+        console.print(f"  [dim]hand-off[/] {field} naming nothing in the home -> {to}")
     return 0
 
 

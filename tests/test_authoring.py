@@ -86,6 +86,10 @@ def test_drop_in_skills_load_and_broken_ones_are_reported(tmp_path: Path) -> Non
 def test_show_a_skill(tmp_path: Path) -> None:
     shown = json.loads(hark("skills", "show", "HassStartTimer", "--json", tmp=tmp_path).stdout)
     assert shown["risk"] == "act" and "minutes" in shown["schema"]["properties"]
+    resume = json.loads(hark("skills", "show", "HassMediaUnpause", "--json", tmp=tmp_path).stdout)
+    assert resume["handoffs"] == {"name": "HassMediaSearchAndPlay.search_query"}
+    shown = hark("skills", "show", "HassClimateGetTemperature", tmp=tmp_path).stdout
+    assert "hand-off area naming nothing in the home -> HassGetWeather.name" in shown
     missing = hark("skills", "show", "Teleport", tmp=tmp_path)
     assert missing.returncode == 2 and "no skill called Teleport" in missing.stderr
 
