@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from device.messages import ActionCall, Plan
 from device.pipeline import Pipeline
 from device.planner.fast import build_intents
 from device.planner.router import FILLERS, Router, home_fillers, load_router, training_sentences
@@ -176,3 +177,6 @@ def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline:
     assert planned("how cold is it in oslo") == [("HassGetWeather", {"name": "Oslo"})]
     assert pipeline.say("how cold is it in oslo").reply == \
         "I have no weather data for Oslo: this device is offline and has no weather station."
+    # the model's area "outside" is the weather's own word, no place to ask it about
+    outside = Plan(calls=[ActionCall(name="HassClimateGetTemperature", args={"area": "outside"})], source="llm")
+    assert pipeline.planner._handed_off(outside, "how cold is it outside") == outside

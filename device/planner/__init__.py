@@ -126,17 +126,18 @@ class Planner:
     def _handoff(self, call: ActionCall, text: str) -> ActionCall:
         for handoff in self._skills[call.name].handoffs if call.name in self._skills else ():
             value = call.args.get(handoff.field)
-            if handoff.skill in self._skills and self._names_nothing_here(value, call.name, text):
+            if handoff.skill in self._skills and self._names_nothing_here(value, (call.name, handoff.skill), text):
                 fields = self._skills[handoff.skill].params.model_fields
                 kept = {k: v for k, v in call.args.items() if k != handoff.field and k in fields}
                 return ActionCall(name=handoff.skill, args={**kept, handoff.to: value})
         return call
 
-    def _names_nothing_here(self, value: object, name: str, text: str) -> bool:
+    def _names_nothing_here(self, value: object, skills: tuple[str, ...], text: str) -> bool:
         """Words the request said that are no device, place or kind of device of the home, and not
-        all the skill's own ("resume the music" means what is playing)."""
+        all the skills' own ("resume the music" means what is playing, "how cold is it outside"
+        with the thermostat's area "outside" is no place to ask the weather about)."""
         said = stems(value) if isinstance(value, str) else set()
-        return bool(said) and said <= stems(text) and bool(said - self.own_words(name)) \
+        return bool(said) and said <= stems(text) and bool(said.difference(*map(self.own_words, skills))) \
             and not self._fast.sounds_like_a_device(value)
 
     def _fitted(self, readings: list[str], context: dict[str, Any] | None) -> Plan | None:
