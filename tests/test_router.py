@@ -171,6 +171,8 @@ def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline:
         return [(c.name, c.args) for c in pipeline.planner.plan(text).calls]
 
     assert planned("resume wolf hall") == [("HassMediaSearchAndPlay", {"search_query": "wolf hall"})]
+    later = pipeline.planner.later("resume wolf hall")  # "resume wolf hall in ten minutes": a timer's command
+    assert [(c.name, c.args) for c in later] == [("HassMediaSearchAndPlay", {"search_query": "wolf hall"})]
     assert planned("resume the music") == [("HassMediaUnpause", {})]
     assert planned("unpause the speaker") == [("HassMediaUnpause", {"name": "speaker"})]
     assert pipeline.router.route("how cold is it in oslo").best == "HassClimateGetTemperature"

@@ -173,7 +173,8 @@ class Planner:
 
     def _plan_later(self, command: str, area: str | None) -> list[ActionCall] | None:
         context = {"area": area} if area else None
-        calls = self._fast.steps(command, context) or self._in_own_area(self._plan_by_llm(command), context).calls
+        calls = self._fast.steps(command, context) \
+            or self._handed_off(self._in_own_area(self._plan_by_llm(command), context), command).calls
         return calls if self._fast.runs_later(calls) else None
 
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
