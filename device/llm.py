@@ -115,7 +115,7 @@ class LanguageModel:
                     token = self._quote  # a loop: the string is done
                 elif not _admits(grammar, token, float(logits[token])):
                     token = self._best_admitted(grammar, logits)
-                    if logits[token] == -np.inf:  # the grammar admits only tokens to avoid: one must be written
+                    if token is None:  # the grammar admits only tokens to avoid: one must be written
                         token = self._best_admitted(grammar, self._logits())
                 if api.llama_vocab_is_eog(vocab, token):
                     break
@@ -204,13 +204,16 @@ class LanguageModel:
     def _quote(self) -> int:
         return self._llama.tokenize(b'"', add_bos=False, special=False)[0]
 
-    def _best_admitted(self, grammar, logits: np.ndarray) -> int:
+    def _best_admitted(self, grammar, logits: np.ndarray) -> int | None:
+        """The likeliest token the grammar admits; None where every one it admits is kept out
+        (its score -inf: taking the first token then wrote "!" where the grammar allowed none)."""
         from llama_cpp import llama_cpp as api
 
         candidates = self._candidates
         candidates.copy_logits(logits)
         api.llama_sampler_apply(grammar, ctypes.byref(candidates.candidates))
-        return int(candidates.candidates_data.logit.argmax())
+        best = int(candidates.candidates_data.logit.argmax())
+        return None if candidates.candidates_data.logit[best] == -np.inf else int(candidates.candidates_data.id[best])
 
 
 class _Written:
