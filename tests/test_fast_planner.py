@@ -58,6 +58,8 @@ def test_compound_command_gives_calls_in_order(fast: FastPlanner) -> None:
     ("remind me to put the cake in the oven in 15 minutes", "put the cake in the oven", "in 15 minutes"),
     ("remind me to take out the trash tomorrow", "take out the trash", "tomorrow"),
     ("remind me to pick up the laundry on monday at 6 pm", "pick up the laundry", "on monday at 6 pm"),
+    ("set a reminder for 5 pm to pick up the kids", "pick up the kids", "5 pm"),
+    ("create a reminder to water the plants on friday", "water the plants", "on friday"),
 ])
 def test_a_reminder_is_a_calendar_entry_its_time_split_off_the_end(fast: FastPlanner, text: str, title: str,
                                                                     said: str) -> None:

@@ -163,6 +163,21 @@ def test_a_timers_length_is_in_the_unit_said(pipeline: Pipeline) -> None:
     assert [(c.name, c.args) for c in plan.calls] == [("HassStartTimer", {"minutes": 5, "name": "pizza"})], plan
 
 
+def test_the_models_values_made_of_the_skills_own_words_are_dropped(pipeline: Pipeline) -> None:
+    """Written for this test. The model filled "am i free on saturday" with the title "Free",
+    which no event has: the day's dentist went unsaid. "go back to the previous song" got a player
+    "previous song" in an area "song". A device's word names devices, and stays."""
+    def planned(text: str) -> list[tuple[str, dict]]:
+        return [(c.name, c.args) for c in pipeline.planner.plan(text).calls]
+
+    free = pipeline.planner.plan("am i free on saturday")
+    assert free.source == "llm" and [c.name for c in free.calls] == ["CalendarQuery"]
+    assert "saturday" in free.calls[0].args["when"] and "title" not in free.calls[0].args
+    assert planned("go back to the previous song") == [("HassMediaPrevious", {})]
+    lights = ActionCall(name="HassTurnOn", args={"name": "lights"})
+    assert pipeline.planner._unrestated(lights) == lights
+
+
 def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline: Pipeline) -> None:
     """Written for this test. "resume wolf hall" fits the player's "resume {name}" but names no
     player: it is a title to play. What is playing, or a kind of device, stays the player's. "how

@@ -15,6 +15,7 @@ from device.planner.fast import SPLIT, FastPlanner, build_intents, command_field
 from device.planner.grammar import args_schema
 from device.planner.grounding import numbers_said, said_for, stems
 from device.planner.misheard import NUMBER_WORDS
+from device.planner.moments import TIME_SLOTS
 from device.planner.router import LEAD_INS, Route, Router
 from device.planner.targets import TARGET_FIELDS
 from device.planner.teach import teach
@@ -217,14 +218,15 @@ class Planner:
         routes = [self._router.route(p) for p in parts]
         if len(parts) > 1 and len({r.best for r in routes}) == len(routes) and all(
                 self._command_part(p, r) for p, r in zip(parts, routes)):
-            return Plan(calls=[self._unmade(c, p) for p, r in zip(parts, routes)
+            return Plan(calls=[self._unmade(self._unrestated(c), p) for p, r in zip(parts, routes)
                                for c in self._model().fill(p, r.best).calls], source="llm")
         route = routes[0] if len(parts) == 1 else self._router.route(text)
         if (trusted := self._trusted(route)) or self._judged(text, route):
             plan = self._model().fill(text, route.best)
             if self._guessed(plan, text):
                 return self._model().choose(text, DECLINE)
-            return plan.model_copy(update={"calls": [self._unmade(c, text) for c in plan.calls], "unsure": not trusted})
+            calls = [self._unmade(self._unrestated(c), text) for c in plan.calls]
+            return plan.model_copy(update={"calls": calls, "unsure": not trusted})
         return self._model().choose(text, DECLINE)
 
     def _command_part(self, part: str, route: Route) -> bool:
@@ -248,6 +250,21 @@ class Planner:
         return call.model_copy(update={"args": {
             k: v for k, v in call.args.items()
             if k not in required or _number_said(v, text) or not own_words_only and not _made_up_number(v, text)}})
+
+    def _unrestated(self, call: ActionCall) -> ActionCall:
+        """The model's call less the optional texts it made of the skill's own template words, which
+        name nothing the command is about: "go back to the previous song" got a player "previous
+        song" in an area "song" ("I don't know an area called song"); "am i free on saturday" a
+        title "Free" that no event has ("nothing on your calendar"). A device's or room's word
+        names one ("the lights"); a day or time, a value from a list and a number stay as written."""
+        if call.name in DECLINE:
+            return call
+        schema = args_schema(self._skills[call.name].params)
+        own = self.own_words(call.name)
+        return call.model_copy(update={"args": {
+            k: v for k, v in call.args.items()
+            if k in schema["required"] or k in TIME_SLOTS or "enum" in schema["properties"].get(k, {})
+            or not isinstance(v, str) or not stems(v) or not stems(v) <= own or self._fast.sounds_like_a_device(v)}})
 
     def _guessed(self, plan: Plan, text: str) -> bool:
         """A read-only skill (trusted at any router score) given numbers the request never said:

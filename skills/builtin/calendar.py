@@ -86,6 +86,8 @@ def _remove_added(args: BaseModel, data: dict, ctx: SkillContext) -> SkillResult
         "(remind|alert|notify) me {when} (to|about|that) {title}",
         "{when} remind me (to|about) {title}",
         "remind me (to|about) {title} [{when}]",
+        "(set|create|make) [a|an] reminder [for] {when} (to|about|that) {title}",
+        "(set|create|make) [a|an] reminder (to|about) {title} [{when}]",
     ],
     phrasings=["(add|put|schedule|create|book|set up) [a|an] (meeting|appointment|event) [with {title}] {when}",
                "set [up] a reminder (to|for|about) {title} [{when}]",
