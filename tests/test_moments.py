@@ -62,6 +62,9 @@ TIMER = {"hours": {}, "minutes": {}, "seconds": {}, "name": {}}
     ({"minutes": 90}, "a timer for an hour and a half", {"minutes": 90}),  # no number said with a unit
     ({"minutes": 7}, "a timer for 5 minutes", {"minutes": 7}),  # not the said number: not a unit to mend
     ({"minutes": 10}, "10 seconds or 10 minutes", {"minutes": 10}),  # which one? as written
+    # the minutes' number written as hours too; one said on its own is the next unit's
+    ({"hours": 12, "minutes": 12, "name": "pasta"}, "set a timer for pasta for 12 minutes", {"minutes": 12, "name": "pasta"}),
+    ({"hours": 1, "minutes": 30}, "a timer for 1 hour 30", {"hours": 1, "minutes": 30}),
 ])
 def test_a_length_of_time_takes_the_unit_it_is_said_in(written: dict, request_text: str, said: dict) -> None:
     assert durations_as_said(written, TIMER, request_text) == said

@@ -161,6 +161,8 @@ def test_a_timers_length_is_in_the_unit_said(pipeline: Pipeline) -> None:
     """No template has "call it", so the model writes the timer: it put the 5 in hours."""
     plan = pipeline.planner.plan("timer for 5 minutes call it pizza")
     assert [(c.name, c.args) for c in plan.calls] == [("HassStartTimer", {"minutes": 5, "name": "pizza"})], plan
+    plan = pipeline.planner.plan("set a timer for pasta for 12 minutes")  # it wrote hours 12 as well
+    assert [(c.name, c.args) for c in plan.calls] == [("HassStartTimer", {"minutes": 12, "name": "pasta"})], plan
 
 
 def test_the_models_values_made_of_the_skills_own_words_are_dropped(pipeline: Pipeline) -> None:

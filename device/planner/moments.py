@@ -6,11 +6,13 @@ one date (or one time), the call's takes the said one, in its own format. A requ
 days ("from April 3rd to April 5th"), or a day we can't read ("12/03/2024": March or December?),
 and a call holding two dates (a stay's check-in and check-out) are left as they are.
 A length of time is the same: "timer for 5 minutes, call it pizza" became hours 5. Where the
-call's hours, minutes and seconds hold the numbers the request says, each takes the unit it is said with.
+call's hours, minutes and seconds hold the numbers the request says, each takes the unit it is said with;
+a number written in a unit besides the one it is said in ("for 12 minutes": hours 12, minutes 12) is dropped.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, time, timedelta
 from typing import Any
@@ -62,6 +64,7 @@ def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str
     `fields` are the call's properties; a unit's field is named for it ("minutes", "start_minutes")."""
     found = [(_UNITS[m["unit"]], float(m["number"])) for m in _LENGTH.finditer(spoken(request))]
     lengths = dict(found)
+    args = _without_units_unsaid(args, found, request)
     written = {name: value for name, value in args.items() if name.rpartition("_")[2] in _UNITS.values()
                and isinstance(value, int | float) and not isinstance(value, bool)}
     prefixes = {name.removesuffix(name.rpartition("_")[2]) for name in written}
@@ -72,6 +75,18 @@ def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str
     if said == written or not set(said) <= set(fields):
         return args
     return {**{k: v for k, v in args.items() if k not in written}, **said}
+
+
+def _without_units_unsaid(args: dict[str, Any], found: list[tuple[str, float]], request: str) -> dict[str, Any]:
+    """The arguments less a unit's number the request says only as another unit's length, where
+    every length said is written in its own unit: "a timer for pasta for 12 minutes" got hours 12
+    and minutes 12. A number said on its own stays the next unit's ("1 hour 30")."""
+    units = {name: (name.rpartition("_")[2], float(value)) for name, value in args.items()
+             if name.rpartition("_")[2] in _UNITS.values() and isinstance(value, int | float) and not isinstance(value, bool)}
+    if not found or not set(found) <= set(units.values()):
+        return args
+    loose = Counter(float(n) for n in re.findall(r"\d+(?:\.\d+)?", spoken(request))) - Counter(n for _, n in found)
+    return {k: v for k, v in args.items() if k not in units or units[k] in found or loose[units[k][1]] > 0}
 
 
 def in_whole_units(args: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
