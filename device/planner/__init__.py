@@ -264,7 +264,7 @@ class Planner:
         return call.model_copy(update={"args": {
             k: v for k, v in call.args.items()
             if k in schema["required"] or k in TIME_SLOTS or "enum" in schema["properties"].get(k, {})
-            or not isinstance(v, str) or not stems(v) or not stems(v) <= own or self._fast.sounds_like_a_device(v)}})
+            or not isinstance(v, str) or not (words := stems(v)) or not words <= own or self._fast.sounds_like_a_device(v)}})
 
     def _guessed(self, plan: Plan, text: str) -> bool:
         """A read-only skill (trusted at any router score) given numbers the request never said:

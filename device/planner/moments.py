@@ -65,8 +65,7 @@ def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str
     found = [(_UNITS[m["unit"]], float(m["number"])) for m in _LENGTH.finditer(spoken(request))]
     lengths = dict(found)
     args = _without_units_unsaid(args, found, request)
-    written = {name: value for name, value in args.items() if name.rpartition("_")[2] in _UNITS.values()
-               and isinstance(value, int | float) and not isinstance(value, bool)}
+    written = _lengths(args)
     prefixes = {name.removesuffix(name.rpartition("_")[2]) for name in written}
     if len(lengths) < len(found) or len(prefixes) != 1 or sorted(written.values()) != sorted(lengths.values()):
         return args  # a unit said twice, or the model's numbers aren't the said ones: no unit to put right
@@ -77,12 +76,17 @@ def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str
     return {**{k: v for k, v in args.items() if k not in written}, **said}
 
 
+def _lengths(args: dict[str, Any]) -> dict[str, int | float]:
+    """The call's numbers in fields named for a unit of time ("minutes", "start_minutes")."""
+    return {name: value for name, value in args.items() if name.rpartition("_")[2] in _UNITS.values()
+            and isinstance(value, int | float) and not isinstance(value, bool)}
+
+
 def _without_units_unsaid(args: dict[str, Any], found: list[tuple[str, float]], request: str) -> dict[str, Any]:
     """The arguments less a unit's number the request says only as another unit's length, where
     every length said is written in its own unit: "a timer for pasta for 12 minutes" got hours 12
     and minutes 12. A number said on its own stays the next unit's ("1 hour 30")."""
-    units = {name: (name.rpartition("_")[2], float(value)) for name, value in args.items()
-             if name.rpartition("_")[2] in _UNITS.values() and isinstance(value, int | float) and not isinstance(value, bool)}
+    units = {name: (name.rpartition("_")[2], float(value)) for name, value in _lengths(args).items()}
     if not found or not set(found) <= set(units.values()):
         return args
     loose = Counter(float(n) for n in re.findall(r"\d+(?:\.\d+)?", spoken(request))) - Counter(n for _, n in found)
