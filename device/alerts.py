@@ -71,9 +71,9 @@ def _due_alarms(store: Store, now: datetime) -> list[Alert]:
     for alarm in store.alarms():
         if alarm.at <= now.timestamp():
             if alarm.repeat:
-                store.update_alarm(alarm.id, "set", next_ring(alarm))
+                store.update_alarm(alarm.id, "set", next_ring(alarm), rang_at=now.timestamp())
             else:
-                store.update_alarm(alarm.id, "rung")
+                store.update_alarm(alarm.id, "rung", rang_at=now.timestamp())
             label = f" {alarm.label}" if alarm.label else ""
             spoken = f"It's {when.say_time(datetime.fromtimestamp(alarm.at))}: your{label} alarm."
             alerts.append(Alert(kind="alarm", id=alarm.id, due_at=alarm.at, speech=_missed(spoken, alarm.at, now)))

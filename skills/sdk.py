@@ -45,6 +45,12 @@ class Handoff(NamedTuple):
     to: str  # that skill's field for it, e.g. "search_query"
 
 
+def missing(model: type[BaseModel], field: str) -> ValidationError:
+    """The error for a value a model needs only in some cases (a list's item, unless the whole
+    list is cleared): raised from a validator, the executor asks for it like a required one."""
+    return ValidationError.from_exception_data(model.__name__, [{"type": "missing", "loc": (field,), "input": {}}])
+
+
 def only_missing(error: ValidationError) -> str | None:
     """The first missing field, when a missing value is all that is wrong (the executor asks for it)."""
     errors = error.errors()

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS list_items (
     done INTEGER NOT NULL DEFAULT 0, added_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS alarms (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, label TEXT, repeat TEXT,
-    state TEXT NOT NULL DEFAULT 'set');
+    state TEXT NOT NULL DEFAULT 'set', rang_at REAL);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, record TEXT NOT NULL,
     prev TEXT NOT NULL, hash TEXT NOT NULL);
@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS actuations (at REAL NOT NULL);
 """
 # Columns added after a table was first made: a state file from an older version gains them.
 # Entries made before the calendar reminded were never promised a reminder: they count as reminded.
-_ADDED_COLUMNS = {"timers": {"command": "TEXT", "steps": "TEXT"}, "events": {"reminded": "INTEGER NOT NULL DEFAULT 1"}}
+_ADDED_COLUMNS = {"timers": {"command": "TEXT", "steps": "TEXT"}, "events": {"reminded": "INTEGER NOT NULL DEFAULT 1"},
+                  "alarms": {"rang_at": "REAL"}}
 _TIMER_FIELDS = {"state", "ends_at", "remaining", "seconds"}
 
 
@@ -85,6 +86,8 @@ class Alarm(BaseModel):
     """None (once), "daily", "weekdays" or "weekends"."""
     state: str
     """set | cancelled | rung"""
+    rang_at: float | None = None
+    """When it last rang (a repeating alarm is set again for its next day)."""
 
 
 class Event(BaseModel):
@@ -219,8 +222,15 @@ class Store:
     def alarms(self, ids: list[int] | None = None, state: str | None = "set") -> list[Alarm]:
         return [Alarm(**r) for r in self._select("alarms", ids, state, order="at")]
 
-    def update_alarm(self, alarm_id: int, state: str, at: float | None = None) -> None:
-        self._run("UPDATE alarms SET state = ?, at = COALESCE(?, at) WHERE id = ?", (state, at, alarm_id))
+    def update_alarm(self, alarm_id: int, state: str, at: float | None = None, rang_at: float | None = None) -> None:
+        self._run("UPDATE alarms SET state = ?, at = COALESCE(?, at), rang_at = COALESCE(?, rang_at) WHERE id = ?",
+                  (state, at, rang_at, alarm_id))
+
+    def last_rung_alarm(self, since: float) -> Alarm | None:
+        """The alarm that rang last, if it rang after `since` and wasn't cancelled since."""
+        rows = self._run("SELECT * FROM alarms WHERE rang_at >= ? AND state != 'cancelled' ORDER BY rang_at DESC LIMIT 1",
+                         (since,))
+        return Alarm(**rows[0]) if rows else None
 
     def add_event(self, title: str, day: str, at: str | None) -> Event:
         with self._lock:

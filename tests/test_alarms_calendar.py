@@ -1,6 +1,7 @@
 """Alarms and the calendar against real SQLite, with a clock the test moves (2026-01-01 is a Thursday, noon)."""
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 import pytest
@@ -77,6 +78,28 @@ def test_the_weekday_of_a_date_and_how_far_away_it_is(run) -> None:
     assert run("HassGetCurrentDate", day="tomorrow").speech == "Friday, January 2, 2026, is tomorrow."
     unreadable = run("HassGetCurrentDate", day="someday")
     assert unreadable.status == "failed" and "say it like" in unreadable.speech
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """The device's clock read as UTC, wherever the tests run."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_time_in_a_city_or_a_country(run, utc) -> None:  # the clock: Thursday, noon UTC
+    assert run("HassGetCurrentTime", place="tokyo japan").speech == "In Tokyo it's 9:00 PM."
+    assert run("HassGetCurrentTime", place="new york city").speech == "In New York it's 7:00 AM."
+    assert run("HassGetCurrentTime", place="fiji").speech == "In Fiji it's 12:00 AM on Friday."
+    assert run("HassGetCurrentTime", place="the uk").speech == "In Britain it's 12:00 PM."
+    assert run("HassGetCurrentTime", place="the kitchen").speech == "It's 12:00 PM."  # a room is here
+    several = run("HassGetCurrentTime", place="australia")
+    assert several.status == "failed" and several.speech == "Australia has several time zones; ask me about one of its cities."
+    assert run("HassGetCurrentTime", place="atlantis").speech == \
+        "I don't know the time zone of atlantis; ask me about a big city or a country."
 
 
 def test_alarm_set_query_cancel(run) -> None:

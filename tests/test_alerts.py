@@ -41,6 +41,33 @@ def test_a_daily_alarm_rings_and_moves_to_tomorrow(run, store_at, clock) -> None
     assert next_at == datetime(2026, 1, 2, 12, 30)
 
 
+def test_the_alarm_that_rang_snoozes(run, store_at, clock) -> None:
+    assert run("AlarmSnooze").speech == "No alarm has rung in the last half hour, so there's nothing to snooze."
+    run("AlarmSet", time="12:30 pm", repeat="daily", label="pills")
+    clock.advance(31 * 60)
+    take_due(store_at(), clock())
+    assert run("AlarmSnooze").speech == "Snoozed for 9 minutes: I'll ring again at 12:40 PM."
+    clock.advance(9 * 60)
+    assert [a.speech for a in take_due(store_at(), clock())] == ["It's 12:40 PM: your pills alarm."]
+    assert run("AlarmSnooze", minutes=5).speech == "Snoozed for 5 minutes: I'll ring again at 12:45 PM."
+    clock.advance(5 * 60)
+    take_due(store_at(), clock())
+    clock.advance(31 * 60)  # it rang at 12:45: at 1:16 a snooze is long past
+    assert run("AlarmSnooze").status == "failed"
+    assert run("AlarmQuery").speech == "You have one alarm: 12:30 PM every day (pills)."
+
+
+def test_alarms_from_before_snoozing_still_ring(tmp_path: Path, clock) -> None:
+    with sqlite3.connect(tmp_path / "state.sqlite3") as old:  # a state file from a version without snooze
+        old.execute("CREATE TABLE alarms (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, label TEXT, "
+                    "repeat TEXT, state TEXT NOT NULL DEFAULT 'set')")
+        old.execute("INSERT INTO alarms (at) VALUES (?)", (clock().timestamp() + 60,))
+    store = Store(tmp_path / "state.sqlite3")
+    clock.advance(60)
+    assert [a.kind for a in take_due(store, clock())] == ["alarm"]
+    assert store.last_rung_alarm(since=0).rang_at == clock().timestamp()
+
+
 def test_a_calendar_entry_is_said_when_its_time_comes(run, store_at, clock) -> None:
     run("CalendarAdd", title="call mom", when="in 20 minutes")
     run("CalendarAdd", title="dentist", when="tomorrow")  # no time of day: nothing to say when

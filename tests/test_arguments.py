@@ -1,6 +1,6 @@
 """What the model writes is put in the home's words, and optional values it invented are dropped
 (device.planner.targets, device.planner.grounding)."""
-from device.planner.grounding import grounded, said_part, unrepeated, without_restated
+from device.planner.grounding import grounded, said_part, unrepeated
 from device.planner.targets import canonical_target
 
 TARGET = {"name", "area", "floor", "domain", "device_class"}
@@ -149,16 +149,6 @@ def test_a_text_sharing_only_little_words_with_the_request_was_not_said():
     request = "two tickets on the 9th of june in Leeds, and my seat by the aisle"
     assert grounded({"movie": "The Matrix", "user": "my_username", "seat": "aisle"}, {}, request) == {"seat": "aisle"}
     assert grounded({"mode": "POWER_ON"}, {}, "the air conditioner turned on with cool mode") == {"mode": "POWER_ON"}
-
-
-def test_a_value_made_of_the_calls_own_words_says_nothing():
-    # "set a timer for ten minutes": a name "timer 10 minutes" would be read back as one.
-    assert without_restated({"minutes": 10.0, "name": "timer 10 minutes"}, [], "HassStartTimer") == {"minutes": 10.0}
-    assert without_restated({"minutes": 10.0, "name": "pasta timer"}, [], "HassStartTimer") == \
-        {"minutes": 10.0, "name": "pasta timer"}
-    assert without_restated({"item": "list"}, ["item"], "HassListAddItem") == {"item": "list"}
-    both = {"domain": "light", "device_class": "light"}  # two texts alike: the target's checks decide
-    assert without_restated(both, [], "HassTurnOff") == both
 
 
 def test_a_word_the_model_loops_on_is_said_once():

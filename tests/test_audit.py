@@ -94,6 +94,17 @@ def test_undo_a_timer_an_alarm_and_a_calendar_entry(device: Pipeline) -> None:
     assert device.store.alarms() == []
 
 
+def test_a_cleared_list_comes_back_on_undo(device: Pipeline) -> None:
+    device.say("add milk to my shopping list")
+    device.say("add eggs to my shopping list")
+    assert device.say("clear my shopping list").reply == "Cleared the Shopping List (2 items)."
+    assert device.say("what's on my shopping list").reply == "The Shopping List is empty."
+    assert device.say("undo that").reply == "Put 2 items back on the Shopping List."
+    assert device.say("take eggs off the shopping list").reply == "Removed eggs from the Shopping List."
+    assert device.say("undo").reply == "Put eggs back on the Shopping List."
+    assert device.say("what's on my shopping list").reply == "On the Shopping List: milk and eggs."
+
+
 def test_hark_log_and_verify(tmp_path: Path) -> None:
     hark("say", "turn on the kitchen light", data_dir=tmp_path)
     hark("say", "turn on the kitchen light", "--dry-run", data_dir=tmp_path)

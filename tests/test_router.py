@@ -178,6 +178,13 @@ def test_the_models_values_made_of_the_skills_own_words_are_dropped(pipeline: Pi
     assert planned("go back to the previous song") == [("HassMediaPrevious", {})]
     lights = ActionCall(name="HassTurnOn", args={"name": "lights"})
     assert pipeline.planner._unrestated(lights) == lights
+    # "set a timer for ten minutes": a name "timer 10 minutes" would be read back as one
+    timer = ActionCall(name="HassStartTimer", args={"minutes": 10.0, "name": "timer 10 minutes"})
+    assert pipeline.planner._unrestated(timer).args == {"minutes": 10.0}
+    named = ActionCall(name="HassStartTimer", args={"minutes": 10.0, "name": "timer name"})
+    assert pipeline.planner._unrestated(named).args == {"minutes": 10.0}
+    pasta = ActionCall(name="HassStartTimer", args={"minutes": 10.0, "name": "pasta timer"})
+    assert pipeline.planner._unrestated(pasta) == pasta
 
 
 def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline: Pipeline) -> None:

@@ -144,6 +144,10 @@ def test_lists(run, ctx: SkillContext) -> None:
     assert run("HassShoppingListCompleteItem", item="Milk").speech == "Ticked off milk."
     assert run("ListRemoveItem", item="oats flakes").speech == "Removed oat flakes from the Shopping List."
     assert run("ListQuery", name="Chores").speech == "On the Chores: water the plants."
+    asked = run("ListRemoveItem", name="chores")  # neither an item nor the whole list: which item?
+    assert (asked.status, asked.speech) == ("needs_input", "Which item?")
+    assert run("ListRemoveItem", name="chores", all=True).speech == "Cleared the Chores (1 item)."
+    assert run("ListRemoveItem", name="chores", all=True).speech == "The Chores is already empty."
     assert run("HassListAddItem", item="x", name="Groceries for Mars").speech == "I don't have a list called Groceries for Mars."
     assert run("HassShoppingListCompleteItem", item="bread").speech == "bread isn't on the Shopping List."
 

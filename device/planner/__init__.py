@@ -207,7 +207,7 @@ class Planner:
         """Plan again with the model, told why its plan can't run (only LLM plans are repaired);
         a call naming no place acts in the device's own area, as a first plan's would."""
         repaired = self._in_own_area(self._model().repair(text, plan.calls, problem), context)
-        return repaired.model_copy(update={"unsure": plan.unsure})
+        return repaired.model_copy(update={"calls": list(map(self._unrestated, repaired.calls)), "unsure": plan.unsure})
 
     def _plan_by_llm(self, text: str) -> Plan:
         """The skill the router chose, its arguments written by the model; each part of a compound
@@ -252,19 +252,27 @@ class Planner:
             if k not in required or _number_said(v, text) or not own_words_only and not _made_up_number(v, text)}})
 
     def _unrestated(self, call: ActionCall) -> ActionCall:
-        """The model's call less the optional texts it made of the skill's own template words, which
-        name nothing the command is about: "go back to the previous song" got a player "previous
-        song" in an area "song" ("I don't know an area called song"); "am i free on saturday" a
-        title "Free" that no event has ("nothing on your calendar"). A device's or room's word
-        names one ("the lights"); a day or time, a value from a list and a number stay as written."""
+        """The model's call less the optional texts made only of the call's own words (the skill's
+        name and template words, its arguments' names), which name nothing the command is about:
+        "go back to the previous song" got a player "previous song" in an area "song" ("I don't
+        know an area called song"); "am i free on saturday" a title "Free" that no event has; "set
+        a timer for ten minutes" a name "timer 10 minutes" or "timer name", read back as one. A
+        device's or room's word names one ("the lights"); a day or time, a value from a list and a
+        number stay."""
         if call.name in DECLINE:
             return call
         schema = args_schema(self._skills[call.name].params)
-        own = self.own_words(call.name)
         return call.model_copy(update={"args": {
             k: v for k, v in call.args.items()
             if k in schema["required"] or k in TIME_SLOTS or "enum" in schema["properties"].get(k, {})
-            or not isinstance(v, str) or not (words := stems(v)) or not words <= own or self._fast.sounds_like_a_device(v)}})
+            or not self._restates(call, k)}})
+
+    def _restates(self, call: ActionCall, key: str) -> bool:
+        value = call.args[key]
+        if not isinstance(value, str) or self._fast.sounds_like_a_device(value):
+            return False
+        own = self.own_words(call.name) | stems(f"{call.name} {' '.join(call.args)}")
+        return bool(words := stems(value)) and words <= own
 
     def _guessed(self, plan: Plan, text: str) -> bool:
         """A read-only skill (trusted at any router score) given numbers the request never said:
@@ -283,6 +291,13 @@ class Planner:
         scores = self._model().first_call_scores(text, [*(n for n in route.skills if n not in DECLINE), *DECLINE])
         declined = np.logaddexp.reduce([scores[n] for n in DECLINE])
         return max(scores, key=scores.__getitem__) == route.best and scores[route.best] - declined >= JUDGED_LOG_ODDS
+
+    def commands_another(self, text: str, skill: str) -> bool:
+        """Whether the router is sure the words are a command for a skill other than this one:
+        asked what to play, "louder" is no title."""
+        route = self._router.route(text)
+        return route.best != skill and route.best not in DECLINE and route.scores[0] >= ACT_MIN_SCORE \
+            and route.margin >= PART_MARGIN
 
     def _trusted(self, route: Route) -> bool:
         best = route.scores[0]

@@ -36,7 +36,7 @@ SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNO
 # Lists any skill template may use: number ranges (first, last), and free-text slots with the
 # sample a generated utterance fills them with.
 WILDCARD_SAMPLES = {"item": "bananas", "time": "7 am", "when": "friday at 3 pm", "title": "dentist",
-                    "expression": "12 times 7", "routine": "reading time", "day": "the fifth of may"}
+                    "expression": "12 times 7", "routine": "reading time", "day": "the fifth of may", "place": "tokyo"}
 _RANGES = {"hours": (1, 24), "minutes": (1, 1440), "seconds": (1, 86400), "percent": (0, 100),
            "brightness": (0, 100), "volume": (0, 100), "temperature": (0, 100), "position": (0, 100),
            "number": (1, 1000)}

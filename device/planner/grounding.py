@@ -227,27 +227,6 @@ def stems(text: str, keep_stop: bool = False) -> set[str]:
 _JOINERS = stems("represents represent means stands denotes indicates refers corresponds equals value code")
 
 
-def without_restated(args: dict[str, Any], required: list[str], skill: str) -> dict[str, Any]:
-    """The arguments, less the optional text values made only of the call's own words: the
-    skill's name, the other arguments' names and numbers ("timer 10 minutes" as the name of a
-    timer whose "minutes" are 10 says nothing, and would be read back as "timer 10 minutes timer
-    set"). Two texts alike are left to the target's own checks."""
-    return {k: v for k, v in args.items() if k in required or not _restates(k, v, args, skill)}
-
-
-def _restates(key: str, value: Any, args: dict[str, Any], skill: str) -> bool:
-    if not isinstance(value, str):
-        return False
-    others = " ".join(k if isinstance(v, str) else f"{k} {v}" for k, v in args.items() if k != key)
-    words = _words(value)
-    return bool(words) and words <= _words(f"{re.sub(r'(?<=[a-z])(?=[A-Z])', ' ', skill)} {others}")
-
-
-def _words(text: str) -> set[str]:
-    """Lower-case words, numbers as numbers ("10" and "10.0" are one word)."""
-    return {str(float(w)) if w[0].isdigit() else w for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", spoken(text))}
-
-
 def spoken(text: str) -> str:
     """The words in lower case with every number in digits: "two pm" too, "1,000,000" as 1000000."""
     return alpha2digit(re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower()), "en", threshold=0)

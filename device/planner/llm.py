@@ -14,7 +14,7 @@ from device.llm import LanguageModel
 from device.messages import ActionCall, Plan
 from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
-from device.planner.grounding import grounded, said_part, unrepeated, without_restated
+from device.planner.grounding import grounded, said_part, unrepeated
 from device.planner.moments import TIME_SLOTS, durations_as_said, in_whole_units
 from device.planner.targets import TARGET_FIELDS, canonical_target
 from skills.home import Home
@@ -94,8 +94,7 @@ class LLMPlanner:
         """The call with only the optional values the request said, lengths of time in the units
         said, its target in the home's names."""
         schema = args_schema(self._skills[call.name].params)
-        args = without_restated(unrepeated(grounded(_times_said(call.args, schema, text), schema, text), text),
-                                schema["required"], call.name)
+        args = unrepeated(grounded(_times_said(call.args, schema, text), schema, text), text)
         args = in_whole_units(durations_as_said(args, schema["properties"], text), schema["properties"])
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)

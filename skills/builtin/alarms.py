@@ -12,7 +12,22 @@ from skills.sdk import Example, Preview, SkillContext, SkillError, SkillResult, 
 from skills.store import Alarm
 
 Repeat = Literal["daily", "weekdays", "weekends"]
+SNOOZE_MINUTES = 9  # the bedside clock's snooze
+SNOOZE_WINDOW_MINUTES = 30  # "snooze" long after an alarm rang is no snooze of it
 _SET = "(set|create|make|add|start|set up) [an|the|my] alarm [clock] (for|at|to)"
+# How a repeat is said after the time ("at 6 on weekdays"), before it ("for weekdays at 6"), and
+# as the alarm's kind ("a weekday alarm").
+_REPEATS = {"daily": ("[on] (every day|each day|daily)", "(every day|each day)", "daily"),
+            "weekdays": ("(on|every) (weekdays|week days|weekday)", "(weekdays|every weekday)", "weekday"),
+            "weekends": ("(on|every) (weekends|weekend|the weekend)", "(weekends|every weekend)", "weekend")}
+
+
+def _repeating(repeat: str) -> list[Example]:
+    after, before, kind = _REPEATS[repeat]
+    return [Example(template=template, slots={"repeat": repeat}) for template in (
+        f"{_SET} {{time}} {after}", "wake me [up] (at|by) {time} " + after,
+        f"(set|create|make|add|set up) [an|the|my] alarm (for|on) {before} (at|for) {{time}}",
+        f"(set|create|make|add|set up) [a|an|my] {kind} alarm (for|at) {{time}}")]
 
 
 class AlarmTime(BaseModel):
@@ -31,6 +46,12 @@ class AlarmTarget(BaseModel):
     time: str | None = Field(None, description="The time (and day) the alarm is set for, as said")
     label: str | None = Field(None, description="The alarm's name")
     all: bool = Field(False, description="Every alarm that matches, not just one")
+
+
+class Snooze(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minutes: int | None = Field(None, ge=1, le=120, description=f"How long to snooze, in minutes; {SNOOZE_MINUTES} if not said")
 
 
 def say_alarm(alarm: Alarm, now: datetime) -> str:
@@ -77,8 +98,7 @@ def _set_preview(args: AlarmTime, ctx: SkillContext) -> Preview:
         f"{_SET} {{time}}",
         "wake me [up] (at|by) {time}",
         "i want to wake up at {time}",
-        Example(template="wake me [up] (at|by) {time} every day", slots={"repeat": "daily"}),
-        Example(template=f"{_SET} {{time}} (on weekdays|every weekday)", slots={"repeat": "weekdays"}),
+        *(example for repeat in _REPEATS for example in _repeating(repeat)),
     ],
     phrasings=["(set|make|create|put) [an|my|the] alarm (for|at|to) {time}", "wake me [up] (at|by|in) {time}",
                "(get|wake) me up {when}", "i (need|have|want) to (get|be|wake) up (at|by) {time}",
@@ -93,6 +113,30 @@ def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:
     alarm = ctx.store.add_alarm(moment.timestamp(), args.label, args.repeat)
     return SkillResult(speech=f"Alarm set for {say_alarm(alarm, ctx.now())}.",
                        data={"alarm_id": alarm.id, "at": moment.isoformat(timespec="minutes")})
+
+
+@skill(
+    name="AlarmSnooze",
+    undo=_cancel_set,
+    description="Ring the alarm that just rang again a few minutes from now",
+    permissions=["alarms"],
+    examples=[
+        "snooze [the|my] [alarm]",
+        "snooze [the|my] [alarm] (for|another) {minutes} minute[s]",
+        "let me sleep [for|another] {minutes} [more] minute[s]",
+    ],
+    phrasings=["snooze [it|that] [please]", "(hit|press) snooze", "snooze [the|my|that] alarm [for {minutes} minutes]",
+               "(five|ten|a few) more minutes [please]", "wake me [up] again in {minutes} minutes"],
+)
+def snooze_alarm(args: Snooze, ctx: SkillContext) -> SkillResult:
+    now = ctx.now()
+    rang = ctx.store.last_rung_alarm(since=(now - timedelta(minutes=SNOOZE_WINDOW_MINUTES)).timestamp())
+    if rang is None:
+        raise SkillError("No alarm has rung in the last half hour, so there's nothing to snooze.")
+    minutes = args.minutes or SNOOZE_MINUTES
+    again = ctx.store.add_alarm((now + timedelta(minutes=minutes)).timestamp(), rang.label, None)
+    return SkillResult(speech=f"Snoozed for {minutes} minutes: I'll ring again at {when.say_time(now + timedelta(minutes=minutes))}.",
+                       data={"alarm_id": again.id, "snoozed": rang.id})
 
 
 @skill(
@@ -138,7 +182,7 @@ def query_alarms(args: AlarmTarget, ctx: SkillContext) -> SkillResult:
     ],
     phrasings=["(cancel|delete|remove|turn off|disable|stop|switch off) [my|the] [{time}] alarm [for {when}]",
                "i don't need [an|the|my] alarm [{when}]", "no alarm [{when}]", "(get rid of|clear) [all] my alarms",
-               "(snooze|silence) the alarm",
+               "silence the alarm",
                "(cancel|delete|remove|clear) (any|all|every) [of] [my|the] alarm[s] [that] (i|you) [have] set [{when}]",
                "(cancel|delete|remove|clear) [the|my] alarm[s] (set|i set) (for|at) {when}"],
 )

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticKnownError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, utils
 
 from skills import when
-from skills.sdk import Example, SkillContext, SkillError, SkillResult, skill
+from skills.sdk import Example, SkillContext, SkillError, SkillResult, missing, skill
 from skills.store import Event
 
 _TITLE_CUTOFF = 70.0
@@ -23,7 +22,7 @@ class NewEvent(BaseModel):
                        json_schema_extra={"ask": "What should I put on your calendar?"})
     # No day is no guess: an entry made for "today" with no time was never said ("remind me to call mom").
     when: str | None = Field(None, description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
-                             max_length=60, validate_default=True, json_schema_extra={"ask": "When is that for?"})
+                             max_length=60, json_schema_extra={"ask": "When is that for?"})
 
     @model_validator(mode="before")
     @classmethod
@@ -36,12 +35,11 @@ class NewEvent(BaseModel):
                 return {**raw, "title": title, "when": said}
         return raw
 
-    @field_validator("when")
-    @classmethod
-    def _said(cls, value: str | None) -> str:
-        if value is None:
-            raise PydanticKnownError("missing")  # asked for: the executor's follow-up question
-        return value
+    @model_validator(mode="after")
+    def _said(self) -> NewEvent:
+        if self.when is None:
+            raise missing(NewEvent, "when")
+        return self
 
 
 class EventQuery(BaseModel):

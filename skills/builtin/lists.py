@@ -2,10 +2,12 @@
 "the shopping list" always exists."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process, utils
 
-from skills.sdk import SkillContext, SkillError, SkillResult, skill
+from skills.sdk import Example, SkillContext, SkillError, SkillResult, missing, skill
 from skills.store import ListItem
 
 SHOPPING = "Shopping List"
@@ -21,6 +23,21 @@ class ItemArgs(BaseModel):
 
 class ListItemArgs(ItemArgs):
     name: str | None = Field(None, description="Which list, e.g. 'Shopping List' or 'Chores'")
+
+
+class RemoveArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item: str | None = Field(None, description="The thing to remove, e.g. 'milk'", min_length=1, max_length=120,
+                             json_schema_extra={"ask": "Which item?"})
+    name: str | None = Field(None, description="Which list, e.g. 'Shopping List' or 'Chores'")
+    all: bool = Field(False, description="Every item: the whole list is cleared")
+
+    @model_validator(mode="after")
+    def _item_or_all(self) -> RemoveArgs:
+        if self.item is None and not self.all:
+            raise missing(RemoveArgs, "item")
+        return self
 
 
 class ListArgs(BaseModel):
@@ -94,9 +111,23 @@ def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
     return _complete(ctx, list_name(ctx, args.name), args.item)
 
 
-@skill(name="ListRemoveItem", description="Remove something from a list", permissions=["lists"],
+def _restore(args: RemoveArgs, data: dict[str, Any], ctx: SkillContext) -> SkillResult:
+    for item in data["items"]:
+        ctx.store.add_item(data["list"], item, ctx.now().timestamp())
+    what = data["items"][0] if len(data["items"]) == 1 else f"{len(data['items'])} items"
+    return SkillResult(speech=f"Put {what} back on the {data['list']}.")
+
+
+_CLEAR = "(clear|empty) [out] [the|my] [whole|entire] shopping list"
+
+
+@skill(name="ListRemoveItem", description="Remove something from a list, or clear the whole list", permissions=["lists"],
+       undo=_restore,
        examples=["(erase|strike) {item} from [the|my] shopping list [completely]",
-                 "(take|cross) {item} off [the|my] shopping list"],
+                 "(take|cross) {item} off [the|my] shopping list",
+                 Example(template=_CLEAR, slots={"all": True}),
+                 Example(template="(remove|delete|erase) (everything|all [the] items) (from|on) [the|my] shopping list",
+                         slots={"all": True})],
        phrasings=["(remove|delete|erase|take) {item} (from|off) [my|the] [{name}] list",
                   "cross {item} off [my|the] [{name}] list", "(scratch|strike) {item} [from|off] [my|the] list",
                   "i don't need {item} anymore",
@@ -106,11 +137,25 @@ def list_complete(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
                   "(remove|delete) the (first|last|second) (item|list|thing) [on my list]",
                   "(delete|remove|clear) my {name} list", "remove item (one|two|three|{number}) [from the list]",
                   "take {item} off [the|my] [{name}] list", "(remove|delete) a list [of {item}]"])
-def list_remove(args: ListItemArgs, ctx: SkillContext) -> SkillResult:
+def list_remove(args: RemoveArgs, ctx: SkillContext) -> SkillResult:
     name = list_name(ctx, args.name)
+    if args.all:
+        return _clear(ctx, name)
     found = find_item(ctx, name, args.item)
     ctx.store.remove_item(found.id)
-    return SkillResult(speech=f"Removed {found.item} from the {name}.", data={"list": name, "item": found.item})
+    return SkillResult(speech=f"Removed {found.item} from the {name}.", data={"list": name, "items": [found.item]})
+
+
+def _clear(ctx: SkillContext, name: str) -> SkillResult:
+    """Every item off the list; the ones still to get come back on an undo."""
+    items = ctx.store.items(name)
+    for item in items:
+        ctx.store.remove_item(item.id)
+    still_open = [i.item for i in items if not i.done]
+    if not still_open:
+        return SkillResult(speech=f"The {name} is already empty.", data={"list": name, "items": []})
+    count = f"{len(still_open)} items" if len(still_open) > 1 else "1 item"
+    return SkillResult(speech=f"Cleared the {name} ({count}).", data={"list": name, "items": still_open})
 
 
 @skill(name="ListQuery", description="Read out what is on a list", risk="read", permissions=["lists"],
