@@ -1,12 +1,13 @@
 """The time and the date, from the device's own clock; the time elsewhere from the time zone
-database the system ships (its zones' cities, and its countries that keep one time)."""
+database (the `tzdata` package: its zones' cities, and its countries that keep one time)."""
 from __future__ import annotations
 
 import re
 import zoneinfo
 from datetime import datetime
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,11 +77,9 @@ def _zones_by_place() -> dict[str, tuple[str, list[zoneinfo.ZoneInfo]]]:
         if "/" in key and not key.startswith("Etc/"):
             city = key.rsplit("/", 1)[-1].replace("_", " ")
             places[city.lower()] = (city, [zoneinfo.ZoneInfo(key)])
-    folder = next((Path(p) for p in zoneinfo.TZPATH if (Path(p) / "zone.tab").exists()), None)
-    if folder is None:
-        return places
-    countries = dict(_rows(folder / "iso3166.tab"))
-    for code, _, key, *_ in _rows(folder / "zone.tab"):
+    tables = files("tzdata") / "zoneinfo"
+    countries = dict(_rows(tables / "iso3166.tab"))
+    for code, _, key, *_ in _rows(tables / "zone.tab"):
         name = re.sub(r"\s*\(.*?\)", "", countries[code])
         for said in _country_names(code, countries[code]):
             places.setdefault(said, (name, []))[1].append(zoneinfo.ZoneInfo(key))
@@ -93,7 +92,7 @@ def _country_names(code: str, name: str) -> list[str]:
     return [re.sub(r"\s*\(.*?\)", "", name).lower(), *_ALSO_CALLED.get(code, ())]
 
 
-def _rows(table: Path) -> list[list[str]]:
+def _rows(table: Traversable) -> list[list[str]]:
     return [line.split("\t") for line in table.read_text().splitlines() if line and not line.startswith("#")]
 
 
