@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills import when
+from skills.builtin.timers import say_duration
 from skills.sdk import Example, Preview, SkillContext, SkillError, SkillResult, skill
 from skills.store import Alarm
 
@@ -134,8 +135,9 @@ def snooze_alarm(args: Snooze, ctx: SkillContext) -> SkillResult:
     if rang is None:
         raise SkillError("No alarm has rung in the last half hour, so there's nothing to snooze.")
     minutes = args.minutes or SNOOZE_MINUTES
-    again = ctx.store.add_alarm((now + timedelta(minutes=minutes)).timestamp(), rang.label, None)
-    return SkillResult(speech=f"Snoozed for {minutes} minutes: I'll ring again at {when.say_time(now + timedelta(minutes=minutes))}.",
+    moment = now + timedelta(minutes=minutes)
+    again = ctx.store.add_alarm(moment.timestamp(), rang.label, None)
+    return SkillResult(speech=f"Snoozed for {say_duration(minutes * 60)}: I'll ring again at {when.say_time(moment)}.",
                        data={"alarm_id": again.id, "snoozed": rang.id})
 
 
