@@ -29,7 +29,7 @@ class TimeArgs(BaseModel):
 
 @skill(
     name="HassGetCurrentTime",
-    description="Say what time it is now, here or in a city or country",
+    description="Say what time it is now (here, or in a city or country)",
     risk="read",
     examples=[
         "what time is it [now]",
