@@ -25,7 +25,6 @@ from device.modelstore import ModelStore
 from device.planner import Planner, routine_plan
 from device.planner.fast import FastPlanner, build_intents
 from device.planner.grammar import args_schema
-from device.planner.grounding import stems
 from device.planner.moments import TIME_SLOTS
 from device.planner.router import Router, load_router
 from device.policy import Policy
@@ -214,9 +213,8 @@ class Pipeline:
 
     def _given(self, held: list[dict] | None, text: str) -> Plan | None:
         """The held calls with the value the user was asked for, unless the words are a command
-        of their own: one the templates know ("never mind", "turn on the kitchen light"), or,
-        saying none of the held skill's words ("add milk" answers "Which item?"), one the router
-        is sure is another skill's (asked what to play, "louder")."""
+        of their own: one the templates know ("never mind", "turn on the kitchen light"), or one
+        the router is sure is another skill's (asked what to play, "louder")."""
         calls = [ActionCall(**call) for call in held or []]
         asked = next(((i, field) for i, call in enumerate(calls)
                       if (field := self.executor.missing(call)) is not None), None)
@@ -224,7 +222,7 @@ class Pipeline:
             return None
         index, field = asked
         frame = self.planner.own_words(calls[index].name)
-        if not stems(text) & frame and self.planner.commands_another(text, calls[index].name):
+        if self.planner.commands_another(text, calls[index].name):
             return None
         kind = args_schema(self.skills[calls[index].name].params)["properties"].get(field, {}).get("type")
         if (value := said_value(text, number=kind in ("integer", "number"), frame=frame)) is None:

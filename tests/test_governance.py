@@ -175,7 +175,7 @@ def test_the_answer_fills_the_value_in_the_next_turn(device: Pipeline) -> None:
     device.say("add to my shopping list")
     assert device.say("add milk").actions[0].args == {"item": "milk"}
     assert device.say("play some music").reply == "What should I play?"  # "music" is no title
-    assert device.say("louder").actions[0].name == "HassSetVolumeRelative"  # a command, no title
+    assert device.say("please louder").actions[0].name == "HassSetVolumeRelative"  # a command, no title
     # A command instead of the answer, or a no, cancels the question (one model load: one test).
     device.say("please set my alarm")
     assert device.say("turn on the kitchen light").actions[0].name == "HassTurnOn"

@@ -293,8 +293,11 @@ class Planner:
         return max(scores, key=scores.__getitem__) == route.best and scores[route.best] - declined >= JUDGED_LOG_ODDS
 
     def commands_another(self, text: str, skill: str) -> bool:
-        """Whether the router is sure the words are a command for a skill other than this one:
-        asked what to play, "louder" is no title."""
+        """Whether words that say none of this skill's template words ("add milk" answers "Which
+        item?"; a "please" is anyone's) are a command the router is sure is another skill's: asked
+        what to play, "louder" is no title."""
+        if stems(text) & (self.own_words(skill) - stems(" ".join(LEAD_INS))):
+            return False
         route = self._router.route(text)
         return route.best != skill and route.best not in DECLINE and route.scores[0] >= ACT_MIN_SCORE \
             and route.margin >= PART_MARGIN
