@@ -48,6 +48,8 @@ JUDGED_LOG_ODDS = 4.0
 OVERRULE_MARGIN = 0.3
 # A compound request is split only where the router is this sure of every part.
 PART_MARGIN = 0.4
+# The words of the lead-ins any request may start with ("please", "hey hark"): every skill's own.
+_LEAD_IN_STEMS = stems(" ".join(LEAD_INS))
 DECLINE = ["Answer", "Unsupported"]
 
 
@@ -92,7 +94,7 @@ class Planner:
     @cached_property
     def _words_by_skill(self) -> dict[str, set[str]]:
         """Each skill's template words, and the lead-ins any request may start with."""
-        return {name: stems(f"{words} {' '.join(LEAD_INS)}")
+        return {name: stems(words) | _LEAD_IN_STEMS
                 for name, words in template_words(build_intents(self._skills, phrasings=True)).items()}
 
     def own_words(self, name: str) -> set[str]:
@@ -296,7 +298,7 @@ class Planner:
         """Whether words that say none of this skill's template words ("add milk" answers "Which
         item?"; a "please" is anyone's) are a command the router is sure is another skill's: asked
         what to play, "louder" is no title."""
-        if stems(text) & (self.own_words(skill) - stems(" ".join(LEAD_INS))):
+        if stems(text) & (self.own_words(skill) - _LEAD_IN_STEMS):
             return False
         route = self._router.route(text)
         return route.best != skill and route.best not in DECLINE and route.scores[0] >= ACT_MIN_SCORE \
