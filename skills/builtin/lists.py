@@ -25,12 +25,10 @@ class ListItemArgs(ItemArgs):
     name: str | None = Field(None, description="Which list, e.g. 'Shopping List' or 'Chores'")
 
 
-class RemoveArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+# The item is needed unless the whole list is cleared.
+class RemoveArgs(ListItemArgs):
     item: str | None = Field(None, description="The thing to remove, e.g. 'milk'", min_length=1, max_length=120,
                              json_schema_extra={"ask": "Which item?"})
-    name: str | None = Field(None, description="Which list, e.g. 'Shopping List' or 'Chores'")
     all: bool = Field(False, description="Every item: the whole list is cleared")
 
     @model_validator(mode="after")
