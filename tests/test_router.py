@@ -110,6 +110,15 @@ def test_a_loose_template_match_gives_way_when_the_router_is_sure(pipeline: Pipe
     assert [c.name for c in plan.calls] == ["HassGetWeather"], plan
 
 
+@pytest.mark.parametrize("text", ["remind me to email my boss", "remind me to call an uber at 7"])
+def test_a_reminder_is_kept_whatever_it_is_about(pipeline: Pipeline, text: str) -> None:
+    """The router reads "email my boss" as a request we can't serve; a reminder's title is the
+    user's own words (a content field), so the template's reminder stands."""
+    assert pipeline.router.route(text).best == "Unsupported"
+    [call] = pipeline.planner.plan(text).calls
+    assert call.name == "CalendarAdd" and call.args["title"].startswith(text.split(" to ", 1)[1][:8]), call
+
+
 def test_an_exact_template_match_needs_no_router(pipeline: Pipeline, tmp_path: Path) -> None:
     plan = pipeline.planner.plan("turn off the kitchen light")
     assert (plan.source, plan.calls[0].name, plan.calls[0].args) == ("fast", "HassTurnOff", {"name": "Kitchen Light"})

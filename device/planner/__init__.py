@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from device.messages import ActionCall, Plan
-from device.planner.fast import SPLIT, FastPlanner, build_intents, command_fields, template_words
+from device.planner.fast import SPLIT, FastPlanner, build_intents, command_fields, content_fields, template_words
 from device.planner.grammar import args_schema
 from device.planner.grounding import numbers_said, said_for, stems
 from device.planner.misheard import NUMBER_WORDS
@@ -182,8 +182,10 @@ class Planner:
 
     def _loose_match(self, text: str, context: dict[str, Any] | None) -> Plan | None:
         """A template match that took free text or an unknown device name, unless the router is
-        sure another skill is meant ("lower the volume" is no device called "volume" to switch off);
-        free text of the template's own words is no value ("play some music" names nothing to play)."""
+        sure another skill is meant ("lower the volume" is no device called "volume" to switch off)
+        and the match holds none of the user's own words to keep (content_fields: "remind me to
+        email my boss" is a reminder, whatever the router makes of "email my boss"); free text of
+        the template's own words is no value ("play some music" names nothing to play)."""
         plan = self._fast.plan(text, context)
         if plan is not None and len(plan.calls) == 1 and (waits := self._waiting(plan.calls[0], context)):
             if all(waits):
@@ -194,7 +196,8 @@ class Planner:
             return plan
         route = self._router.route(text, keep=None)
         matched = route.scores[route.skills.index(plan.calls[0].name)]
-        overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN
+        overruled = self._trusted(route) and route.scores[0] - matched >= OVERRULE_MARGIN \
+            and not content_fields(self._skills[plan.calls[0].name]) & set(plan.calls[0].args)
         return None if overruled else plan.model_copy(update={"calls": [self._unmade(plan.calls[0], text)]})
 
     def _waiting(self, call: ActionCall, context: dict[str, Any] | None) -> list[bool]:

@@ -290,8 +290,19 @@ MAX_NAME_WORDS = 4  # longer "unknown names" are clauses the template swallowed,
 def command_fields(skill: Skill) -> set[str]:
     """The skill's free-text fields that hold a command to run later ({"command": True} in their
     schema, e.g. a timer's conversation_command)."""
+    return _marked(skill, "command")
+
+
+def content_fields(skill: Skill) -> set[str]:
+    """The skill's free-text fields that hold the user's own words to keep, whatever they say
+    ({"content": True} in their schema, e.g. a reminder's title: "to email my boss" is no request
+    to email anyone)."""
+    return _marked(skill, "content")
+
+
+def _marked(skill: Skill, mark: str) -> set[str]:
     return {name for name, field in skill.params.model_fields.items()
-            if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("command")}
+            if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(mark)}
 
 
 def _context_slot(required: Any) -> bool:

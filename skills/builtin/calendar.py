@@ -19,7 +19,7 @@ class NewEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(description="What it is, e.g. 'dentist' or 'dinner with Sam'", min_length=1, max_length=120,
-                       json_schema_extra={"ask": "What should I put on your calendar?"})
+                       json_schema_extra={"ask": "What should I put on your calendar?", "content": True})
     # No day is no guess: an entry made for "today" with no time was never said ("remind me to call mom").
     when: str | None = Field(None, description="Day and optional time as said, e.g. 'friday at 3 pm' or '2026-12-24'",
                              max_length=60, json_schema_extra={"ask": "When is that for?"})
