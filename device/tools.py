@@ -22,8 +22,10 @@ code is said when the request says what the parameter's description gives it for
 represents Bangkok"). Optional arguments the request never said are dropped
 (device.planner.grounding); a day or time of day the request names replaces the model's
 reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied text keeps the
-request's punctuation, a sentence of the request copied whole gives only its quoted part, and a
-longitude said west is below zero. A part of a
+request's punctuation, a sentence of the request copied whole gives only its quoted part, a text
+miscopied by a letter or two is the request's own ("221 Baker Street" of "221B Baker Street"), the
+one option of a list that the request says replaces one it doesn't, and a longitude said west is
+below zero. A part of a
 description's example the request never said ("CA" of 'San Francisco, CA' in "Boston, CA") is
 written again without it; a placeholder the model left in a text ("?fabric={fabric}") is
 filled in with the call's value of that name.
@@ -37,6 +39,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from device.errors import HarkError
@@ -44,6 +47,7 @@ from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
 from device.planner.grounding import grounded, said_for, stems, unrepeated
 from device.planner.moments import as_said
+from skills.when import MONTHS, WEEKDAYS
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -317,8 +321,21 @@ def _without(value: Any, parts: set[str]) -> Any:
 def _as_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
     """The model's arguments less what the request never said, each text and number as it says
     it. Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)."""
-    kept = filled_in(unrepeated(grounded(arguments, schema, request), request))
+    chosen = {key: _option_said(value, (schema.get("properties") or {}).get(key) or {}, request)
+              for key, value in arguments.items()}
+    kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
     return as_said({key: as_written(key, value, request) for key, value in kept.items()}, request, date.today())
+
+
+def _option_said(value: Any, field: dict[str, Any], request: str) -> Any:
+    """The one option of the field's list that the request says, where the model chose one it
+    doesn't: "mark it as completed on my to-do list" got type "add" of add, delete, complete."""
+    options = [o for o in field.get("enum") or [] if isinstance(o, str)]
+    asked = stems(request)
+    said = [o for o in options if (words := stems(o)) and words <= asked]
+    if not isinstance(value, str) or not stems(value) or stems(value) <= asked or len(said) != 1:
+        return value
+    return said[0]
 
 
 def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -348,11 +365,41 @@ def _quoted_part(value: str, request: str) -> str:
     return quoted[0] if len(quoted) == 1 else value
 
 
+# How like a stretch of the request, as long as itself, a text the request doesn't hold must be
+# to be that stretch miscopied: a letter or two ("221 Baker Street" of "221B Baker Street").
+MISCOPIED = 95
+MIN_COPIED = 8
+# A day or time in a text: rewritten on purpose ("March 1, 2023" of "March 1st, 2023"), not miscopied.
+_DATED = re.compile(rf"\d:\d|\b({'|'.join(MONTHS)}|{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+
+
+def _copy_mended(value: str, request: str) -> str:
+    """The stretch of the request, whole words, that a text copied with a letter or two wrong."""
+    lowered = request.lower()
+    if len(value) < MIN_COPIED or len(value) > len(request) or len(lowered) != len(request) \
+            or value.lower() in lowered or _DATED.search(value):
+        return value
+    found = fuzz.partial_ratio_alignment(value.lower(), lowered)
+    if found is None or found.score < MISCOPIED:
+        return value
+    start, end = found.dest_start, found.dest_end
+    while start > 0 and request[start - 1].isalnum():
+        start -= 1
+    while end < len(request) and request[end].isalnum():
+        end += 1
+    while start < end and not request[start].isalnum() and request[start] != value[0]:
+        start += 1  # a quote or space the alignment took in, which the value doesn't start with
+    while end > start and not request[end - 1].isalnum() and request[end - 1] != value[-1]:
+        end -= 1
+    stretch = request[start:end]
+    return stretch if fuzz.ratio(value.lower(), stretch.lower()) >= MISCOPIED else value
+
+
 def as_written(key: str, value: Any, request: str) -> Any:
     """A copied text without the spaces around it (" VX8812") or the end mark the model put after
     it ("Hey bunny, How are you doing?"), the request's quoted part where it copied the words
     around it too; a latitude or longitude said south or west ("119.5383 W") below zero."""
-    value = _quoted_part(value.strip(), request) if isinstance(value, str) else value
+    value = _copy_mended(_quoted_part(value.strip(), request), request) if isinstance(value, str) else value
     if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]

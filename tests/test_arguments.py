@@ -81,6 +81,23 @@ def test_lists_and_objects_keep_only_what_was_said():
     args = {"url": "https://api.example.com/r", "params": {"advisoryId": "dac", "ip": "192.168.1.100"}}
     assert grounded(args, request, "details for advisory 'dac' from https://api.example.com/r") == \
         {"url": "https://api.example.com/r", "params": {"advisoryId": "dac"}}
+    # an object with no properties of its own keeps its values only when all of them were said
+    open_params = {"properties": {"url": {"type": "string"}, "params": {"type": "object"}}, "required": ["url"]}
+    said = "get https://api.example.com/r with limit 20"
+    assert grounded({"url": "https://api.example.com/r", "params": {"limit": 20}}, open_params, said) == \
+        {"url": "https://api.example.com/r", "params": {"limit": 20}}
+    assert grounded({"url": "https://api.example.com/r", "params": {"key": "value"}}, open_params, said) == \
+        {"url": "https://api.example.com/r"}
+
+
+def test_an_optional_value_that_copies_a_kept_one_says_nothing_of_its_own():
+    sensor = {"properties": {"serial": {"type": "string"}, "networkIds": {"type": "array"}}, "required": ["serial"]}
+    request = "alerts for the sensor with serial Q3CC-CRT3-SZ2G"
+    assert grounded({"serial": "Q3CC-CRT3-SZ2G", "networkIds": ["Q3CC-CRT3-SZ2G"]}, sensor, request) == \
+        {"serial": "Q3CC-CRT3-SZ2G"}
+    unordered = {"properties": {"networkIds": {"type": "array"}, "serial": {"type": "string"}}}
+    assert grounded({"networkIds": ["Q3CC-CRT3-SZ2G"], "serial": "Q3CC-CRT3-SZ2G"}, unordered, request) == \
+        {"serial": "Q3CC-CRT3-SZ2G"}
 
 
 def test_a_date_is_said_when_one_of_its_numbers_is():

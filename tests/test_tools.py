@@ -16,6 +16,7 @@ from device.tools import (
     ToolPlanner,
     _example_copies,
     _only_mended,
+    _option_said,
     _read,
     _without,
     as_written,
@@ -172,6 +173,23 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("message", "I've said 'yes'", "I've said 'yes'. And 'no'.") == "yes"
     assert filled_in({"url": "https://h/v1/nodes?fabric={fabric}&pod={pod}", "fabric": "east-1", "pod": 3}) == \
         {"url": "https://h/v1/nodes?fabric=east-1&pod=3", "fabric": "east-1", "pod": 3}
+    # a letter or two miscopied is the request's own stretch, whole words; a day rewritten stays
+    assert as_written("loc", "221 Baker Street, Berkeley", "a ride from 221B Baker Street, Berkeley please") == \
+        "221B Baker Street, Berkeley"
+    assert as_written("day", "March 1, 2023", "on March 1st, 2023 please") == "March 1, 2023"
+    assert as_written("city", "Lyon, France", "the weather in Lyons") == "Lyon, France"
+    assert as_written("note", "An overview of AI technolgy", "a note: 'An overview of AI technology'?") == \
+        "An overview of AI technology"  # not the quote around it
+
+
+def test_the_option_the_request_says_is_the_one_chosen() -> None:
+    todo = {"enum": ["add", "delete", "complete"]}
+    assert _option_said("add", todo, "I've finished 'taxes': mark it as completed") == "complete"
+    assert _option_said("add", todo, "add 'taxes' and mark 'rent' completed") == "add"  # said itself
+    assert _option_said("add", todo, "put taxes on my list") == "add"  # no option said
+    power = {"enum": ["POWER_ON", "POWER_OFF"]}
+    assert _option_said("POWER_OFF", power, "turn the power on") == "POWER_ON"
+    assert _option_said("POWER_OFF", power, "power it off") == "POWER_OFF"
 
 
 def test_the_models_list_is_read_for_its_whole_calls_each_once() -> None:

@@ -64,13 +64,23 @@ def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stem
         if isinstance(value, dict) and field.get("properties"):
             value = _grounded(value, field, said, said_stems)
         if key in required or (_value_said(key, value, said, said_stems) or _described(value, field, said_stems)) \
-                and not _copied(value, kept.values()) and not _coded(value, kept, properties):
+                and not _copied(value, kept.values(), args.values()) \
+                and not _coded(value, kept, properties):
             kept[key] = value
     return {key: kept[key] for key in args if key in kept}  # in the call's order
 
 
-def _copied(value: Any, others: Iterable[Any]) -> bool:
-    return isinstance(value, str) and default_process(value) in {default_process(o) for o in others if isinstance(o, str)}
+def _copied(value: Any, kept: Iterable[Any], given: Iterable[Any]) -> bool:
+    """Whether a text is a kept value's, or each text of a list one of the call's texts, whichever
+    comes first: a sensor's network ids ["Q3CC-CRT3-SZ2G"] beside its serial "Q3CC-CRT3-SZ2G"."""
+    if isinstance(value, list):
+        texts = _processed(given)
+        return bool(value) and all(isinstance(item, str) and default_process(item) in texts for item in value)
+    return isinstance(value, str) and default_process(value) in _processed(kept)
+
+
+def _processed(values: Iterable[Any]) -> set[str]:
+    return {default_process(value) for value in values if isinstance(value, str)}
 
 
 def _coded(value: Any, kept: dict[str, Any], properties: dict[str, Any]) -> bool:
@@ -152,8 +162,8 @@ def _value_said(key: str, value: Any, said: str, said_stems: set[str]) -> bool:
         return bool(_flag_words(key) & said_stems)
     if isinstance(value, list):
         return bool(value) and all(isinstance(item, (dict, list)) or _said(item, said) for item in value)
-    if isinstance(value, dict):
-        return bool(value)
+    if isinstance(value, dict):  # an object with no properties of its own: each of its values is said
+        return bool(value) and all(_value_said(k, v, said, said_stems) for k, v in value.items())
     return _said(value, said)
 
 
