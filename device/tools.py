@@ -19,35 +19,25 @@ starting it the same way ("my Indigo flight": "Delta", the airline it knows best
 "Indigo"); a call still holding a required value never said ("buy tickets" with no
 destination) is not made: the model invented it. A call written twice is made once; one the token budget cut off is not made. A
 code is said when the request says what the parameter's description gives it for ("1
-represents Bangkok"). Optional arguments the request never said are dropped
-(device.planner.grounding); a day or time of day the request names replaces the model's
-reckoning of it ("8pm" written as 18:00; device.planner.moments); a copied text keeps the
-request's punctuation, a sentence of the request copied whole gives only its quoted part, a text
-miscopied by a letter or two is the request's own ("221 Baker Street" of "221B Baker Street"), the
-one option of a list that the request says replaces one it doesn't, and a longitude said west is
-below zero. A part of a
-description's example the request never said ("CA" of 'San Francisco, CA' in "Boston, CA") is
-written again without it; a placeholder the model left in a text ("?fabric={fabric}") is
-filled in with the call's value of that name.
+represents Bangkok"). A part of a description's example the request never said ("CA" of
+'San Francisco, CA' in "Boston, CA") is written again without it. Each value is then written as
+the request says it (device.tool_values): what it never said dropped, its day and time of day,
+its letters, its option of a list.
 """
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
 
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
-from device.planner.grounding import grounded, said_for, stems, unrepeated
-from device.planner.moments import as_said
-from skills.when import MONTHS, WEEKDAYS
+from device.planner.grounding import said_for, stems
+from device.tool_values import written_as_said
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -205,7 +195,7 @@ class ToolPlanner:
         calls = self._said_again(self._unexampled(_read(raw), prompt, relevant, request), prompt, relevant, request)
         if any(_unsaid(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
-        return [ToolCall(name=c.name, arguments=_as_said(c.arguments, parameters[c.name], request)) for c in calls]
+        return [ToolCall(name=c.name, arguments=written_as_said(c.arguments, parameters[c.name], request)) for c in calls]
 
     def _said_again(self, calls: list[ToolCall], prompt: str, tools: list[Tool], request: str) -> list[ToolCall]:
         """The calls, written again where a required name or word is one the request never said,
@@ -315,99 +305,6 @@ def _without(value: Any, parts: set[str]) -> Any:
     if isinstance(value, str) and parts:
         head, *rest = value.split(",")
         return ",".join([head, *(p for p in rest if p.strip() not in parts)])
-    return value
-
-
-def _as_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
-    """The model's arguments less what the request never said, each text and number as it says
-    it. Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)."""
-    chosen = {key: _option_said(value, (schema.get("properties") or {}).get(key) or {}, request)
-              for key, value in arguments.items()}
-    kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
-    return as_said({key: as_written(key, value, request) for key, value in kept.items()}, request, date.today())
-
-
-def _option_said(value: Any, field: dict[str, Any], request: str) -> Any:
-    """The one option of the field's list that the request says, where the model chose one it
-    doesn't: "mark it as completed on my to-do list" got type "add" of add, delete, complete."""
-    options = [o for o in field.get("enum") or [] if isinstance(o, str)]
-    asked = stems(request)
-    said = [o for o in options if (words := stems(o)) and words <= asked]
-    if not isinstance(value, str) or not stems(value) or stems(value) <= asked or len(said) != 1:
-        return value
-    return said[0]
-
-
-def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:
-    """Each text with its placeholders of the call's other values filled in: the model copies a
-    URL template from the description ("...nodes?fabricName={fabricName}") and gives the value
-    beside it (fabricName "PEK-ACI")."""
-    values = {key: str(value) for key, value in arguments.items() if isinstance(value, (str, int, float))
-              and not isinstance(value, bool)}
-    fill = re.compile(r"\{(" + "|".join(map(re.escape, values)) + r")\}") if values else None
-    return {key: fill.sub(lambda m: values[m.group(1)], value) if fill and isinstance(value, str) else value
-            for key, value in arguments.items()}
-
-
-_LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
-# A part of the request in quotes (an apostrophe inside a word opens or closes none: "I've").
-_QUOTED = re.compile(r"""(?<!\w)'([^'\n]+?)'(?!\w)|"([^"\n]+)"|‘([^’\n]+)’|“([^”\n]+)”""")
-# Where a sentence of a request ends.
-_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
-
-
-def _quoted_part(value: str, request: str) -> str:
-    """The quoted part of a sentence of the request that a text copied whole: the model gave
-    "Remove the 'todo random' item from my todo list" as the item to remove (a text that copies
-    less of the sentence, "echo 'hi'" of "run echo 'hi'", is as the model wrote it)."""
-    sentence = next((s for s in _SENTENCE.split(request) if default_process(s) == default_process(value)), None)
-    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(sentence or "")]
-    return quoted[0] if len(quoted) == 1 else value
-
-
-# How like a stretch of the request, as long as itself, a text the request doesn't hold must be
-# to be that stretch miscopied: a letter or two ("221 Baker Street" of "221B Baker Street").
-MISCOPIED = 95
-MIN_COPIED = 8
-# A day or time in a text: rewritten on purpose ("March 1, 2023" of "March 1st, 2023"), not miscopied.
-_DATED = re.compile(rf"\d:\d|\b({'|'.join(MONTHS)}|{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
-
-
-def _copy_mended(value: str, request: str) -> str:
-    """The stretch of the request, whole words, that a text copied with a letter or two wrong."""
-    lowered = request.lower()
-    if len(value) < MIN_COPIED or len(value) > len(request) or len(lowered) != len(request) \
-            or value.lower() in lowered or _DATED.search(value):
-        return value
-    found = fuzz.partial_ratio_alignment(value.lower(), lowered)
-    if found is None or found.score < MISCOPIED:
-        return value
-    start, end = found.dest_start, found.dest_end
-    while start > 0 and request[start - 1].isalnum():
-        start -= 1
-    while end < len(request) and request[end].isalnum():
-        end += 1
-    while start < end and not request[start].isalnum() and request[start] != value[0]:
-        start += 1  # a quote or space the alignment took in, which the value doesn't start with
-    while end > start and not request[end - 1].isalnum() and request[end - 1] != value[-1]:
-        end -= 1
-    stretch = request[start:end]
-    return stretch if fuzz.ratio(value.lower(), stretch.lower()) >= MISCOPIED else value
-
-
-def as_written(key: str, value: Any, request: str) -> Any:
-    """A copied text without the spaces around it (" VX8812") or the end mark the model put after
-    it ("Hey bunny, How are you doing?"), the request's quoted part where it copied the words
-    around it too; a latitude or longitude said south or west ("119.5383 W") below zero."""
-    value = _copy_mended(_quoted_part(value.strip(), request), request) if isinstance(value, str) else value
-    if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
-            and value.lower() not in request.lower():
-        return value[:-1]
-    words = stems(key, keep_stop=True)
-    compass = "s|south" if words & _LATITUDE else "w|west" if words & _LONGITUDE else None
-    if compass and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 and \
-            re.search(rf"(?<![\d.]){re.escape(str(value))}\s*°?\s*(?:{compass})\b", request, re.I):
-        return -value
     return value
 
 

@@ -10,19 +10,8 @@ from pathlib import Path
 import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
-from device.tools import (
-    Tool,
-    ToolCall,
-    ToolPlanner,
-    _example_copies,
-    _only_mended,
-    _option_said,
-    _read,
-    _without,
-    as_written,
-    filled_in,
-    relevance,
-)
+from device.tool_values import as_written, filled_in, option_said
+from device.tools import Tool, ToolCall, ToolPlanner, _example_copies, _only_mended, _read, _without, relevance
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -184,12 +173,12 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
 
 def test_the_option_the_request_says_is_the_one_chosen() -> None:
     todo = {"enum": ["add", "delete", "complete"]}
-    assert _option_said("add", todo, "I've finished 'taxes': mark it as completed") == "complete"
-    assert _option_said("add", todo, "add 'taxes' and mark 'rent' completed") == "add"  # said itself
-    assert _option_said("add", todo, "put taxes on my list") == "add"  # no option said
+    assert option_said("add", todo, "I've finished 'taxes': mark it as completed") == "complete"
+    assert option_said("add", todo, "add 'taxes' and mark 'rent' completed") == "add"  # said itself
+    assert option_said("add", todo, "put taxes on my list") == "add"  # no option said
     power = {"enum": ["POWER_ON", "POWER_OFF"]}
-    assert _option_said("POWER_OFF", power, "turn the power on") == "POWER_ON"
-    assert _option_said("POWER_OFF", power, "power it off") == "POWER_OFF"
+    assert option_said("POWER_OFF", power, "turn the power on") == "POWER_ON"
+    assert option_said("POWER_OFF", power, "power it off") == "POWER_OFF"
 
 
 def test_the_models_list_is_read_for_its_whole_calls_each_once() -> None:
