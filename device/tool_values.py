@@ -32,12 +32,9 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
 def option_said(value: Any, field: dict[str, Any], request: str) -> Any:
     """The one option of the field's list that the request says, where the model chose one it
     doesn't: "mark it as completed on my to-do list" got type "add" of add, delete, complete."""
-    options = [o for o in field.get("enum") or [] if isinstance(o, str)]
-    asked = stems(request)
-    said = [o for o in options if (words := stems(o)) and words <= asked]
-    if not isinstance(value, str) or not stems(value) or stems(value) <= asked or len(said) != 1:
-        return value
-    return said[0]
+    asked, chosen = stems(request), stems(value) if isinstance(value, str) else set()
+    said = [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(o)) and words <= asked]
+    return said[0] if chosen and not chosen <= asked and len(said) == 1 else value
 
 
 def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -71,8 +71,8 @@ def _grounded(args: dict[str, Any], schema: dict[str, Any], said: str, said_stem
 
 
 def _copied(value: Any, kept: Iterable[Any], given: Iterable[Any]) -> bool:
-    """Whether a text is a kept value's, or each text of a list one of the call's texts, whichever
-    comes first: a sensor's network ids ["Q3CC-CRT3-SZ2G"] beside its serial "Q3CC-CRT3-SZ2G"."""
+    """Whether a text is a kept value's, or each text of a list one of the call's texts, before or
+    after it: a sensor's network ids ["Q3CC-CRT3-SZ2G"] beside its serial "Q3CC-CRT3-SZ2G"."""
     if isinstance(value, list):
         texts = _processed(given)
         return bool(value) and all(isinstance(item, str) and default_process(item) in texts for item in value)
