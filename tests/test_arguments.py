@@ -1,7 +1,7 @@
 """What the model writes is put in the home's words, and optional values it invented are dropped
 (device.planner.targets, device.planner.grounding)."""
 from device.planner.grounding import grounded, said_part, unrepeated
-from device.planner.targets import canonical_target
+from device.planner.targets import canonical_target, made_up_targets
 
 TARGET = {"name", "area", "floor", "domain", "device_class"}
 
@@ -23,6 +23,17 @@ def test_device_names_and_unknown_places_are_kept_as_said(home):
     assert canonical_target({"name": "Kitchen Light"}, TARGET, home) == {"name": "Kitchen Light"}
     assert canonical_target({"name": "jacuzzi"}, TARGET, home) == {"name": "jacuzzi"}
     assert canonical_target({"area": "attic"}, TARGET, home) == {"area": "attic"}
+
+
+def test_an_unknown_target_the_request_does_not_say_is_made_up(home):
+    optional = {"name", "area"}
+    loudest = "please turn the volume to the loudest setting"
+    assert made_up_targets({"name": "Volume Control", "volume_level": 100}, optional, home, loudest) == \
+        {"volume_level": 100}
+    assert made_up_targets({"area": "current song area"}, optional, home, "go back to the previous song") == {}
+    said = {"name": "the garage heater", "area": "Kitchen"}  # unknown but said; known but not said
+    assert made_up_targets(said, optional, home, "turn on the garage heater in here") == said
+    assert made_up_targets({"name": "made up"}, set(), home, "turn it on") == {"name": "made up"}  # required
 
 
 def test_a_device_class_that_restates_the_kind_is_the_kind(home):

@@ -16,7 +16,7 @@ from device.planner.fast import FastPlanner, sample_utterances, slot_lists
 from device.planner.grammar import args_schema, offered, plan_grammar, schema_grammar
 from device.planner.grounding import grounded, said_part, unrepeated
 from device.planner.moments import TIME_SLOTS, durations_as_said, in_whole_units
-from device.planner.targets import TARGET_FIELDS, canonical_target
+from device.planner.targets import TARGET_FIELDS, canonical_target, made_up_targets
 from skills.home import Home
 from skills.registry import SkillSet
 
@@ -98,6 +98,7 @@ class LLMPlanner:
         args = in_whole_units(durations_as_said(args, schema["properties"], text), schema["properties"])
         if any(field in schema["properties"] for field in TARGET_FIELDS):
             args = canonical_target(args, schema["properties"], self._home)
+            args = made_up_targets(args, set(schema["properties"]) - set(schema["required"]), self._home, text)
         return call.model_copy(update={"args": args})
 
     def choose(self, text: str, names: list[str]) -> Plan:

@@ -14,6 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from device.planner.grounding import spoken, stems
 from skills.home import DOMAIN_WORDS, NAME_CUTOFF, Home, spoken_name
 
 TARGET_FIELDS = ("name", "area", "floor")
@@ -35,6 +36,22 @@ def canonical_target(args: dict[str, Any], fields: Collection[str], home: Home) 
             and out.get("domain") in (None, kind):
         _move(out, "device_class", {"domain": kind}, fields)
     return out
+
+
+def made_up_targets(args: dict[str, Any], optional: Collection[str], home: Home, text: str) -> dict[str, Any]:
+    """`args` less each optional name, area or floor that no device or place of the home has and
+    that the request doesn't say: an unknown name is read back to the user ("I don't know any
+    device called spaceship"), so it must be their words. The model wrote "Volume Control" for
+    "turn the volume to the loudest setting" and an area "current song area" for "go back to the
+    previous song"."""
+    said = stems(spoken(text))
+    return {key: value for key, value in args.items()
+            if not (key in TARGET_FIELDS and key in optional and isinstance(value, str)
+                    and not stems(value) <= said and not _known(value, home))}
+
+
+def _known(value: str, home: Home) -> bool:
+    return _is_device(value, home) or _place_and_kind(value, home) is not None
 
 
 def _domain(device_class: str, home: Home) -> str | None:
