@@ -39,8 +39,6 @@ def fast(skills: SkillSet, home: Home) -> FastPlanner:
     ("play", "HassMediaUnpause", {}),
     ("take bread off the shopping list", "ListRemoveItem", {"item": "bread"}),
     ("clear my shopping list", "ListRemoveItem", {"all": True}),
-    ("add call the plumber to my to do list", "HassListAddItem", {"item": "call the plumber", "name": "To-do List"}),
-    ("what's on my to-do list", "ListQuery", {"name": "To-do List"}),
     ("set an alarm for weekdays at 6 am", "AlarmSet", {"time": "6 am", "repeat": "weekdays"}),
     ("wake me up at 7 every day", "AlarmSet", {"time": "7", "repeat": "daily"}),
     ("set a weekend alarm for 9", "AlarmSet", {"time": "9", "repeat": "weekends"}),

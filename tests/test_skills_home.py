@@ -148,16 +148,8 @@ def test_lists(run, ctx: SkillContext) -> None:
     assert (asked.status, asked.speech) == ("needs_input", "Which item?")
     assert run("ListRemoveItem", name="chores", all=True).speech == "Cleared the Chores (1 item)."
     assert run("ListRemoveItem", name="chores", all=True).speech == "The Chores is already empty."
-    assert run("HassListAddItem", item="x", name="Groceries for Mars").speech \
-        == "I don't have a list called Groceries for Mars; I have the shopping list, the to-do list and Chores."
+    assert run("HassListAddItem", item="x", name="Groceries for Mars").speech == "I don't have a list called Groceries for Mars."
     assert run("HassShoppingListCompleteItem", item="bread").speech == "bread isn't on the Shopping List."
-
-
-def test_the_to_do_list_is_always_there(run) -> None:
-    assert run("ListQuery", name="to do").speech == "The To-do List is empty."
-    assert run("HassListAddItem", item="call the plumber", name="todo").speech == "Added call the plumber to the To-do List."
-    assert run("ListQuery", name="things to do").speech == "On the To-do List: call the plumber."
-    assert run("ListRemoveItem", item="plumber", name="to-do").speech == "Removed call the plumber from the To-do List."
 
 
 def test_weather_from_a_local_station(run) -> None:

@@ -1,5 +1,5 @@
 """Shopping and to-do lists, kept in SQLite. A list is named like Home Assistant's todo entities;
-"the shopping list" and "the to-do list" always exist, as on phone assistants."""
+"the shopping list" always exists."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,9 +11,6 @@ from skills.sdk import Example, SkillContext, SkillError, SkillResult, missing, 
 from skills.store import ListItem
 
 SHOPPING = "Shopping List"
-TODO = "To-do List"
-# "to do" is two common words the LLM path reads as no name at all ("my to do list" is "my list").
-_TODO = "[my|the] (to do|to-do|todo) list"
 _ITEM_CUTOFF = 80.0
 
 
@@ -48,18 +45,14 @@ class ListArgs(BaseModel):
 
 
 def list_name(ctx: SkillContext, name: str | None) -> str:
-    """The list meant: the shopping list, the to-do list ("to do", "todo", "things to do") or a
-    todo entity of the home."""
+    """The list meant: a todo entity of the home, or the shopping list."""
     if not name or "shopping" in name.casefold():
         return SHOPPING
-    if "todo" in "".join(c for c in name.casefold() if c.isalpha()):
-        return TODO
     known = [e.name for e in ctx.home.entities if e.domain == "todo"]
     best = process.extractOne(name, known, scorer=fuzz.token_set_ratio, processor=utils.default_process,
                               score_cutoff=85)
     if best is None:
-        lists = _spoken(["the shopping list", "the to-do list", *known])
-        raise SkillError(f"I don't have a list called {name}; I have {lists}.")
+        raise SkillError(f"I don't have a list called {name}.")
     return best[0]
 
 
@@ -95,7 +88,6 @@ def shopping_complete(args: ItemArgs, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassListAddItem", description="Add something to a named list", permissions=["lists"],
-       examples=[Example(template=f"(add|put|write) {{item}} (to|on|in) {_TODO}", slots={"name": TODO})],
        phrasings=["add {item} to [my|the] {name} list", "put {item} on [my|the] {name} list",
                   "(include|write down) {item} on [my|the] {name} list",
                   "(remind me|i need) to (buy|get|pick up) {item}",
@@ -130,7 +122,6 @@ _CLEAR = "(clear|empty) [out] [the|my] [whole|entire] shopping list"
 @skill(name="ListRemoveItem", description="Remove something from a list, or clear the whole list", permissions=["lists"],
        undo=_restore,
        examples=["(erase|strike) {item} from [the|my] shopping list [completely]",
-                 Example(template=f"(remove|erase|strike|take|cross) {{item}} (from|off) {_TODO}", slots={"name": TODO}),
                  "(take|cross) {item} off [the|my] shopping list",
                  Example(template=_CLEAR, slots={"all": True}),
                  Example(template="(remove|delete|erase) (everything|all [the] items) (from|on) [the|my] shopping list",
@@ -166,8 +157,7 @@ def _clear(ctx: SkillContext, name: str) -> SkillResult:
 
 
 @skill(name="ListQuery", description="Read out what is on a list", risk="read", permissions=["lists"],
-       examples=["what('s| is) on [the|my] shopping list", "read [me] [the|my] shopping list",
-                 Example(template=f"(what('s| is) on|read [me]) {_TODO}", slots={"name": TODO})],
+       examples=["what('s| is) on [the|my] shopping list", "read [me] [the|my] shopping list"],
        phrasings=["what('s| is) on (my|the) [{name}] list", "(read|tell) me [what's on] my [{name}] list",
                   "what do i (need|have) to (buy|get|do) [today]", "(check|show|open) my [{name}] list[s]",
                   "(do|did) i have {item} on [my|the] list", "what (lists|list items) do i have",
@@ -180,8 +170,5 @@ def list_query(args: ListArgs, ctx: SkillContext) -> SkillResult:
     items = [i.item for i in ctx.store.items(name, done=False)]
     if not items:
         return SkillResult(speech=f"The {name} is empty.", data={"items": []})
-    return SkillResult(speech=f"On the {name}: {_spoken(items)}.", data={"items": items})
-
-
-def _spoken(things: list[str]) -> str:
-    return ", ".join(things[:-1]) + f" and {things[-1]}" if len(things) > 1 else things[0]
+    spoken = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+    return SkillResult(speech=f"On the {name}: {spoken}.", data={"items": items})
