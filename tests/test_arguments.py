@@ -34,6 +34,8 @@ def test_an_unknown_target_the_request_does_not_say_is_made_up(home):
     said = {"name": "the garage heater", "area": "Kitchen"}  # unknown but said; known but not said
     assert made_up_targets(said, optional, home, "turn on the garage heater in here") == said
     assert made_up_targets({"name": "made up"}, set(), home, "turn it on") == {"name": "made up"}  # required
+    assert made_up_targets({"name": "The Two Towers"}, optional, home, "resume the two towers") == \
+        {"name": "The Two Towers"}
 
 
 def test_a_device_class_that_restates_the_kind_is_the_kind(home):

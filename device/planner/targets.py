@@ -43,11 +43,11 @@ def made_up_targets(args: dict[str, Any], optional: Collection[str], home: Home,
     that the request doesn't say: an unknown name is read back to the user ("I don't know any
     device called spaceship"), so it must be their words. The model wrote "Volume Control" for
     "turn the volume to the loudest setting" and an area "current song area" for "go back to the
-    previous song"."""
+    previous song". Both are read with numbers in digits ("the two towers" said as "the 2 towers")."""
     said = stems(spoken(text))
     return {key: value for key, value in args.items()
             if not (key in TARGET_FIELDS and key in optional and isinstance(value, str)
-                    and not stems(value) <= said and not _known(value, home))}
+                    and not stems(spoken(value)) <= said and not _known(value, home))}
 
 
 def _known(value: str, home: Home) -> bool:
