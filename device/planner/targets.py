@@ -5,7 +5,8 @@ The model writes what it heard: "area": "kitchen", "floor": "all", "name": "firs
 as an area moves to `floor`, a kind of device to `domain`, and a name no device has that says a
 place and a kind becomes that place and kind, as Home Assistant's own intents put it, and a
 "device_class" that only restates the domain is the domain. A value that
-matches nothing is kept as said, so the skill can say what it doesn't know.
+matches nothing is kept as said, so the skill can say what it doesn't know, unless the request
+never said it (made_up_targets).
 """
 from __future__ import annotations
 
