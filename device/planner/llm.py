@@ -43,9 +43,12 @@ def _home_lines(home: Home) -> str:
 def few_shot(skills: SkillSet, home: Home, fast: FastPlanner, per_skill: int = 1,
              seed: int = 7) -> list[tuple[str, str]]:
     """(utterance, answer JSON) pairs sampled from each skill's example templates; the template's
-    own match by the fast path gives the exact arguments."""
-    lists, pairs, rng = slot_lists(home), [], random.Random(seed)
+    own match by the fast path gives the exact arguments. Each skill draws from its own seeded
+    stream, so a skill added or given a new example leaves every other skill's pair as it was (one
+    shared stream reshuffled the whole prompt, and the model's judgement of borderline requests with it)."""
+    lists, pairs = slot_lists(home), []
     for skill in skills:
+        rng = random.Random(f"{seed}:{skill.name}")
         for example in skill.examples[:per_skill]:
             samples = sample_utterances(skill.name, example, lists, 200)
             plan = fast.plan(text := rng.choice(samples)) if samples else None
