@@ -194,6 +194,9 @@ def test_the_models_values_made_of_the_skills_own_words_are_dropped(pipeline: Pi
     assert pipeline.planner._unrestated(named).args == {"minutes": 10.0}
     pasta = ActionCall(name="HassStartTimer", args={"minutes": 10.0, "name": "pasta timer"})
     assert pipeline.planner._unrestated(pasta) == pasta
+    # a title that says the skill's words and the day again
+    saturday = ActionCall(name="CalendarQuery", args={"when": "saturday", "title": "free on saturday"})
+    assert pipeline.planner._unrestated(saturday).args == {"when": "saturday"}
 
 
 def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline: Pipeline) -> None:
@@ -215,3 +218,9 @@ def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline:
     # the model's area "outside" is the weather's own word, no place to ask it about
     outside = Plan(calls=[ActionCall(name="HassClimateGetTemperature", args={"area": "outside"})], source="llm")
     assert pipeline.planner._handed_off(outside, "how cold is it outside") == outside
+    # skipping to a title plays it; skipping to the next episode skips
+    skip = Plan(calls=[ActionCall(name="HassMediaNext", args={"name": "Thriller"})], source="llm")
+    assert pipeline.planner._handed_off(skip, "skip to thriller").calls == \
+        [ActionCall(name="HassMediaSearchAndPlay", args={"search_query": "Thriller"})]
+    episode = Plan(calls=[ActionCall(name="HassMediaNext", args={"name": "next episode"})], source="llm")
+    assert pipeline.planner._handed_off(episode, "skip to the next episode") == episode

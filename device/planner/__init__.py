@@ -11,12 +11,20 @@ from typing import Any
 import numpy as np
 
 from device.messages import ActionCall, Plan
-from device.planner.fast import SPLIT, FastPlanner, build_intents, command_fields, content_fields, template_words
+from device.planner.fast import (
+    LEAD_INS,
+    SPLIT,
+    FastPlanner,
+    build_intents,
+    command_fields,
+    content_fields,
+    template_words,
+)
 from device.planner.grammar import args_schema
 from device.planner.grounding import numbers_said, said_for, stems
 from device.planner.misheard import NUMBER_WORDS
 from device.planner.moments import TIME_SLOTS
-from device.planner.router import LEAD_INS, Route, Router
+from device.planner.router import Route, Router
 from device.planner.targets import TARGET_FIELDS
 from device.planner.teach import teach
 from skills.builtin.routines import find
@@ -258,25 +266,28 @@ class Planner:
 
     def _unrestated(self, call: ActionCall) -> ActionCall:
         """The model's call less the optional texts made only of the call's own words (the skill's
-        name and template words, its arguments' names), which name nothing the command is about:
-        "go back to the previous song" got a player "previous song" in an area "song" ("I don't
-        know an area called song"); "am i free on saturday" a title "Free" that no event has; "set
+        name and template words, its arguments' names, the values that stay), which name nothing the
+        command is about: "go back to the previous song" got a player "previous song" in an area
+        "song" ("I don't know an area called song"); "am i free on saturday" a title "Free" or
+        "free on saturday" (beside when "saturday") that no event has; "set
         a timer for ten minutes" a name "timer 10 minutes" or "timer name", read back as one. A
         device's or room's word names one ("the lights"); a day or time, a value from a list and a
         number stay."""
         if call.name in DECLINE:
             return call
         schema = args_schema(self._skills[call.name].params)
+        kept = {k: v for k, v in call.args.items() if k in schema["required"] or k in TIME_SLOTS
+                or "enum" in schema["properties"].get(k, {}) or not isinstance(v, str)}
         return call.model_copy(update={"args": {
-            k: v for k, v in call.args.items()
-            if k in schema["required"] or k in TIME_SLOTS or "enum" in schema["properties"].get(k, {})
-            or not self._restates(call, k)}})
+            k: v for k, v in call.args.items() if k in kept or not self._restates(call, k, kept)}})
 
-    def _restates(self, call: ActionCall, key: str) -> bool:
+    def _restates(self, call: ActionCall, key: str, kept: dict[str, Any]) -> bool:
+        """Whether a text says only the skill's own words and the values that stay anyway."""
         value = call.args[key]
-        if not isinstance(value, str) or self._fast.sounds_like_a_device(value):
+        if self._fast.sounds_like_a_device(value):
             return False
-        own = self.own_words(call.name) | stems(f"{call.name} {' '.join(call.args)}")
+        others = " ".join(map(str, kept.values()))
+        own = self.own_words(call.name) | stems(f"{call.name} {' '.join(call.args)} {others}")
         return bool(words := stems(value)) and words <= own
 
     def _guessed(self, plan: Plan, text: str) -> bool:
