@@ -48,6 +48,9 @@ def fast(skills: SkillSet, home: Home) -> FastPlanner:
      {"when": "in half an hour", "title": "check the rice"}),
     ("tomorrow at 9 remind me to email the landlord", "CalendarAdd",
      {"when": "tomorrow at 9", "title": "email the landlord"}),
+    # wake words and courtesies before the command (another assistant's too)
+    ("olly please turn off the bedroom lamp", "HassTurnOff", {"name": "Bedroom Lamp"}),
+    ("Hey Siri, set a timer for five minutes", "HassStartTimer", {"minutes": 5}),
 ])
 def test_common_commands(fast: FastPlanner, text: str, name: str, args: dict) -> None:
     plan = fast.plan(text, context={"area": "Bedroom"})  # the device stands in the bedroom

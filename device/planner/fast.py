@@ -33,6 +33,21 @@ from skills.registry import SkillSet
 from skills.sdk import Example, Skill, only_missing
 
 SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:and then|then|and also|and)\b\s*", re.IGNORECASE)
+# Wake words (ours and other assistants': people say the one they are used to, "olly" is Emotech's)
+# and courtesies that come before a command. Templates don't say them; the router learns them with every skill.
+LEAD_INS = ["please", "can you", "could you please", "hey", "alexa", "hey siri", "ok google", "hey hark", "hark",
+            "i want you to", "would you", "okay", "assistant", "i'd like you to", "hey google", "computer", "jarvis",
+            "olly", "siri", "okay google"]
+_LEADING = re.compile(r"^(?:(?:" + "|".join(map(re.escape, sorted(LEAD_INS, key=len, reverse=True)))
+                      + r")\b[\s,.!]*)+(?=\w)", re.IGNORECASE)
+
+
+def without_lead_ins(text: str) -> str:
+    """The command without the wake words and courtesies before it: "olly please turn off the
+    lights" is "turn off the lights" to the templates."""
+    return _LEADING.sub("", text.strip())
+
+
 # Lists any skill template may use: number ranges (first, last), and free-text slots with the
 # sample a generated utterance fills them with.
 WILDCARD_SAMPLES = {"item": "bananas", "time": "7 am", "when": "friday at 3 pm", "title": "dentist",
@@ -182,7 +197,7 @@ class FastPlanner:
         """An exact match of the transcript with one or two misheard words replaced by template
         words that sound alike (misheard.py), nearest reading first; whole commands only."""
         self.warm()
-        for reading, intents in self._mender.readings(text):
+        for reading, intents in self._mender.readings(without_lead_ins(text)):
             result = next(iter(self._recognize(reading, context, unmatched=False, intents=intents)), None)
             if result is not None and not self._free_text(result, context) \
                     and (call := self._call(result, context)) is not None:
@@ -256,6 +271,7 @@ class FastPlanner:
     def _recognize(self, text: str, context: dict[str, Any] | None, unmatched: bool,
                    intents: Intents | None = None, skip: frozenset[str] = frozenset()) -> list[RecognizeResult]:
         """The matches, best first, less those of the skills to skip."""
+        text = without_lead_ins(text)
         ranked = self._rank(text, intents, context, unmatched) if intents is not None \
             else self._ranked(text, json.dumps(context or None, sort_keys=True, default=str), unmatched)
         return [result for result in ranked if result.intent.name not in skip]

@@ -25,7 +25,7 @@ from hassil.intents import RangeSlotList, SlotList, TextSlotList
 from pydantic import BaseModel
 
 from device.embedder import Embedder
-from device.planner.fast import fits, slot_lists
+from device.planner.fast import LEAD_INS, fits, slot_lists
 from device.planner.moments import TIME_SLOTS
 from skills.home import Home
 
@@ -52,9 +52,8 @@ TIME_FILLERS = ["tomorrow", "today", "tonight", "at five pm", "on friday", "tomo
                 "on the twenty first of june", "at six thirty in the morning", "next week", "on saturday at ten",
                 "this evening", "at eight", "in the afternoon", "every day at seven am", "on the fifth",
                 "at midnight", "on wednesday morning", "a week from today", "for 9 am", "monday at 2"]
-# Wake words and courtesies come before any command; seen with every skill, they stop counting.
-LEAD_INS = ["please", "can you", "could you please", "hey", "alexa", "hey siri", "ok google", "hey hark", "hark",
-            "i want you to", "would you", "okay", "assistant", "i'd like you to", "hey google", "computer", "jarvis"]
+# Share of training sentences that start with a wake word or courtesy (LEAD_INS): seen with every
+# skill, they stop counting.
 LEAD_IN_SHARE = 0.2
 # The meaning classifier learns from this many of each skill's sentences: embedding them is the
 # slow part of training (~200 a second on two cores), and on the SLURP dev set 100 to 200 score alike.

@@ -116,7 +116,8 @@ def _skip(args: PlayerTarget, ctx: SkillContext, step: int) -> list[Entity]:
 @skill(name="HassMediaNext", description="Skip to the next track or episode", permissions=["media"],
        examples=["(next|skip) [the] (song|track)", "skip [this] [song|track]"],
        phrasings=["(skip|next) [this] [song|track|one]", "play the next (song|track|one)",
-                  "i don't like this song[,] (skip|next) [it]"])
+                  "i don't like this song[,] (skip|next) [it]"],
+       handoffs={"name": "HassMediaSearchAndPlay.search_query"})  # "skip to thriller": no player, a title
 def next_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_skip(args, ctx, +1), "Next track")
 
@@ -124,7 +125,8 @@ def next_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
 @skill(name="HassMediaPrevious", description="Go back to the previous track", permissions=["media"],
        examples=["(previous|last) [the] (song|track)", "go back [a] (song|track)"],
        phrasings=["(go back|back up) [to the] (previous|last) (song|track)",
-                  "play the (previous|last) (song|track|one) again", "replay [the] (last|previous) (song|track)"])
+                  "play the (previous|last) (song|track|one) again", "replay [the] (last|previous) (song|track)"],
+       handoffs={"name": "HassMediaSearchAndPlay.search_query"})  # "go back to yesterday": a title
 def previous_track(args: PlayerTarget, ctx: SkillContext) -> SkillResult:
     return _done(_skip(args, ctx, -1), "Previous track")
 
