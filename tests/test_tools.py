@@ -11,7 +11,18 @@ import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
 from device.tool_values import as_written, filled_in, option_said
-from device.tools import Tool, ToolCall, ToolPlanner, _example_copies, _only_mended, _read, _without, relevance
+from device.tools import (
+    Tool,
+    ToolCall,
+    ToolPlanner,
+    _copies_description,
+    _example_copies,
+    _only_mended,
+    _read,
+    _unsaid_hosts,
+    _without,
+    relevance,
+)
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -51,6 +62,36 @@ def test_bfcl_and_openai_forms_are_read_alike() -> None:
     weather, booking = Tool.read(WEATHER), Tool.read(BOOKING)
     assert weather.args_schema()["type"] == "object" and booking.name == "book_table"
     assert relevance("what's the weather like in Oslo", weather) > relevance("what's the weather like in Oslo", booking)
+
+
+def test_a_tool_is_known_by_its_parameters_descriptions_and_options_too() -> None:
+    """"Order me pizza" says no word of "ChaFod: change the food", only of its parameter's options."""
+    food = Tool.read({"name": "ChaFod", "description": "Changes the food based on the customer's request",
+                      "parameters": {"type": "dict", "required": ["TheFod"], "properties": {"TheFod": {
+                          "type": "string", "description": "The name of the food to be changed",
+                          "enum": ["PIZZA", "BURGER", "SALAD"]}}}})
+    assert relevance("Order me pizza", food) > 0 and relevance("Tell me a joke", food) == 0
+
+
+def test_a_web_address_neither_the_request_nor_the_tool_gives_is_made_up() -> None:
+    fetch = Tool.read({"name": "requests.get", "description": "Send a GET request to "
+                       "https://date.nager.at/api/v3/PublicHolidays",
+                       "parameters": {"type": "dict", "required": ["url"], "properties": {"url": {"type": "string"}}}})
+    known = json.dumps([fetch.model_dump()]).lower()
+    request = "Fetch the data at https://www.example.org/stats.json"
+    assert _unsaid_hosts({"url": "https://api.example.com/stocks"}, known, request) == ["api.example.com"]
+    proxied = {"params": {"proxy": "http://proxy.example.com:8080"}}
+    assert _unsaid_hosts(proxied, known, request) == ["proxy.example.com"]
+    for url in ("https://www.example.org/stats.json", "https://example.org/stats.json",
+                "https://date.nager.at/api/v3/PublicHolidays/2024/US", "http://[::1"):
+        assert _unsaid_hosts({"url": url}, known, request) == [], url
+
+
+def test_a_value_that_copies_its_fields_description_is_no_value() -> None:
+    track = {"type": "string", "description": "The title of the song to be played, e.g. 'Yellow Submarine'."}
+    assert _copies_description("The song title to be played.", track)
+    for value in ("Yellow Submarine", "song title", 3):
+        assert not _copies_description(value, track), value
 
 
 def test_a_value_of_any_type_is_a_plain_value_not_an_object() -> None:
