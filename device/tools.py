@@ -39,6 +39,7 @@ from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
 from device.planner.grounding import said_for, stems
+from device.planner.moments import texts_in
 from device.tool_values import written_as_said
 
 MAX_TOOLS_OFFERED = 3
@@ -151,16 +152,12 @@ def _unsaid(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"]+", re.IGNORECASE)
 
 
-def _unsaid_hosts(arguments: Any, known_text: str, request: str) -> list[str]:
+def _unsaid_hosts(arguments: dict[str, Any], known_text: str, request: str) -> list[str]:
     """The hosts of the web addresses in a call that neither the request nor the tools' schemas
     give: BFCL live_irrelevance had 18 requests for data the offered "requests.get" can't know
     where to fetch answered with a made-up service ("api.date.nager.at", "api.example.com");
     none of live_simple's right calls has one."""
-    if isinstance(arguments, dict):
-        return [host for value in arguments.values() for host in _unsaid_hosts(value, known_text, request)]
-    if isinstance(arguments, list):
-        return [host for value in arguments for host in _unsaid_hosts(value, known_text, request)]
-    hosts = [_host(m.group(0)) for m in _URL.finditer(arguments)] if isinstance(arguments, str) else []
+    hosts = [_host(m.group(0)) for text in texts_in(arguments) for m in _URL.finditer(text)]
     return [h for h in hosts if h.removeprefix("www.") not in request.lower() and h not in known_text]
 
 

@@ -53,7 +53,7 @@ def as_said(args: dict[str, Any], request: str, today: date) -> dict[str, Any]:
     said = spoken(request)
     anchor, weekday, said = _today(said, today)
     days, clocks = set(_days(said, anchor, weekday)), set(_clocks(said))
-    values = " ".join(_texts(args))
+    values = " ".join(texts_in(args))
     day = days.pop() if len(days) == 1 and None not in days and len(_VALUE_DAY.findall(values)) == 1 else None
     clock = clocks.pop() if len(clocks) == 1 and None not in clocks and len(_VALUE_CLOCK.findall(values)) == 1 else None
     return _fixed(args, day, clock) if day or clock else args
@@ -112,10 +112,11 @@ def _carried(args: dict[str, Any], name: str, smaller: str, fields: dict[str, An
             smaller: int(carried) if carried.is_integer() else carried}
 
 
-def _texts(value: Any) -> Iterator[str]:
+def texts_in(value: Any) -> Iterator[str]:
+    """Every text in a value, nested dicts' and lists' too."""
     if isinstance(value, dict | list):
         for item in value.values() if isinstance(value, dict) else value:
-            yield from _texts(item)
+            yield from texts_in(item)
     elif isinstance(value, str):
         yield value
 
