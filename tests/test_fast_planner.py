@@ -120,6 +120,8 @@ def test_a_phrasing_for_one_kind_of_device_takes_no_other_kind(fast: FastPlanner
     # "<close> <name>" is a cover's phrasing: "lower the lights" is no "close the lights" (it dims them).
     assert [(c.name, c.args) for c in fast.plan("lower the lights").calls] == [("HassLightSet", {"step": -25})]
     assert [(c.name, c.args) for c in fast.plan("lower the blinds").calls] == [("HassTurnOff", {"domain": "cover"})]
+    # "start {name}" is the vacuum's: the coffee maker, a switch, is not started as a vacuum
+    assert fast.plan("start the coffee maker", loose=False) is None
 
 
 @pytest.mark.parametrize("text", ["order me a pizza", "could you make the bedroom dark", "", "asdf qwerty",

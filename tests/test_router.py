@@ -224,3 +224,9 @@ def test_a_target_the_home_has_nothing_for_goes_to_the_skill_it_is_for(pipeline:
         [ActionCall(name="HassMediaSearchAndPlay", args={"search_query": "Thriller"})]
     episode = Plan(calls=[ActionCall(name="HassMediaNext", args={"name": "next episode"})], source="llm")
     assert pipeline.planner._handed_off(episode, "skip to the next episode") == episode
+    # starting what is no device plays it; a place to clean, known to the home or not, stays the vacuum's
+    show = Plan(calls=[ActionCall(name="HassVacuumStart", args={"name": "Ryan Seacrest"})], source="llm")
+    assert pipeline.planner._handed_off(show, "can you start ryan seacrest").calls == \
+        [ActionCall(name="HassMediaSearchAndPlay", args={"search_query": "Ryan Seacrest"})]
+    flat = Plan(calls=[ActionCall(name="HassVacuumStart", args={"name": "flat"})], source="llm")
+    assert pipeline.planner._handed_off(flat, "clean the flat") == flat

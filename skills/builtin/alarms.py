@@ -103,7 +103,7 @@ def _set_preview(args: AlarmTime, ctx: SkillContext) -> Preview:
     ],
     phrasings=["(set|make|create|put) [an|my|the] alarm (for|at|to) {time}", "wake me [up] (at|by|in) {time}",
                "(get|wake) me up {when}", "i (need|have|want) to (get|be|wake) up (at|by) {time}",
-               "alarm (for|at) {time} [please]", "set [an|my] alarm [for {when}]",
+               "alarm (for|at) {time} [please]", "alarm set [for|at|to] {time}", "set [an|my] alarm [for {when}]",
                "(can you|please) wake me [up] [{when}]", "(change|move) my alarm to {time}"],
 )
 def set_alarm(args: AlarmTime, ctx: SkillContext) -> SkillResult:

@@ -139,7 +139,7 @@ def add_event(args: NewEvent, ctx: SkillContext) -> SkillResult:
         "(do i have|are there) any (meetings|appointments|events) {when}",
         "when is my next (meeting|appointment|event)",
     ],
-    phrasings=["what('s| is) (on|in) my (calendar|schedule|agenda|diary) [{when}]",
+    phrasings=["what('s| is) (on|in) my (calendar|schedule|agenda|diary) [{when}]", "what('s| is) on {when}",
                "what do i have (on|going on|planned) [{when}]",
                "(do|did) i have (any|a) (meetings|appointments|events|plans|reminders) [{when}]",
                "am i (busy|free) {when}", "when is my [next] {title}", "what time is my {title}",

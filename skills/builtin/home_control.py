@@ -96,9 +96,9 @@ def _switch_examples(on: str, activate: str, open_: str, lock: str) -> list[Exam
                "(turn|switch) on [all] the lights [in the {area}]", "(start|power on|fire up) the {name}",
                "i (need|want) [some] light [in the {area}]",
                "(open|raise|lift) the (blinds|curtains|shades|garage door) [in the {area}]",
-               "(make|brew) [me] [a|some|a cup of|a pot of] (coffee|tea|espresso|cappuccino|latte)",
+               "(make|brew|prepare) [me] [a|some|my|a cup of|a pot of] [morning] (coffee|tea|espresso|cappuccino|latte)",
                "(i want|i'd like|i need|can i have) [a|some|a cup of] (coffee|espresso|tea) [now|please]",
-               "(start|run|switch on) the (coffee machine|kettle|coffee maker|dishwasher|washing machine|heater|fan)",
+               "(start|run|switch on) the (coffee|coffee machine|kettle|coffee maker|dishwasher|washing machine|heater|fan)",
                "(turn|switch|plug) on the (socket|plug|outlet|tv|television) [in the {area}]"],
 )
 def turn_on(args: Target, ctx: SkillContext) -> SkillResult:
@@ -336,10 +336,12 @@ def climate_get(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
 
 
 @skill(name="HassVacuumStart", description="Start the robot vacuum", permissions=["home.control"],
-       examples=["(start|run) [the] (vacuum|hoover)", "(start|run) [the] {name}"],
+       examples=["(start|run) [the] (vacuum|hoover)",
+                 Example(template="(start|run) [the] {name}", requires={"domain": "vacuum"})],
        phrasings=["(start|run|turn on) the (vacuum|hoover|robot vacuum|roomba|vacuum cleaner|robot)",
                   "(vacuum|hoover|clean) the (floor|floors|house|carpet|{area})", "(time|go) to (vacuum|clean)",
-                  "start (cleaning|vacuuming) [the {area}]", "(can you|please) (vacuum|clean) [the house|the {area}]"])
+                  "start (cleaning|vacuuming) [the {area}]", "(can you|please) (vacuum|clean) [the house|the {area}]"],
+       handoffs={"name": "HassMediaSearchAndPlay.search_query"})  # "start ryan seacrest": no device, a show to play
 def vacuum_start(args: PlaceTarget, ctx: SkillContext) -> SkillResult:
     vacuums = _devices(ctx, args, "vacuum")
     for vacuum in vacuums:
