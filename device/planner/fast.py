@@ -144,7 +144,9 @@ class FastPlanner:
         self._lists = slot_lists(home, taken=set(self._intents.slot_lists))
         named = [n for e in home.entities for n in e.all_names] + [n for a in home.data.areas for n in a.all_names]
         self._domains = {e.domain for e in home.entities} | {"scene"}  # "turn on X" is a scene's phrasing too
-        self._home_words = {w for n in named for w in re.findall(r"\w+", n.lower()) if len(w) > 2}
+        # the words that may name a device or place: this home's, and any home's kinds and parts
+        self._place_or_device_words = {w for n in named for w in re.findall(r"\w+", n.lower()) if len(w) > 2} \
+            | DEVICE_WORDS | PLACE_WORDS
         self._mender: Mender | None = None  # built on first need: it phonemizes every template word
         # A turn searches the templates for the same words more than once (for an exact match,
         # then a loose one the router checks): hassil is most of the fast path's time.
@@ -245,7 +247,7 @@ class FastPlanner:
         """"the garage heater" (a room's or device's word, a kind of device, a part of a home) may
         be a device or place we don't know; "what is a fjord" is a question for the LLM."""
         words = set(re.findall(r"\w+", name.lower()))
-        return bool(words & (self._home_words | DEVICE_WORDS | PLACE_WORDS))
+        return bool(words & self._place_or_device_words)
 
     def _call(self, result: RecognizeResult, context: dict[str, Any] | None) -> ActionCall | None:
         """The call a match means, if its arguments fit the skill: a free-text slot can take words
