@@ -2,9 +2,11 @@
 and its letters, days and signs badly. What the request never said is dropped
 (device.planner.grounding), a day or time of day it names replaces the model's reckoning of it
 (device.planner.moments); a copied text keeps the request's punctuation and its quoted part, a
-text miscopied by a letter or two is the request's own, the one option of a list the request
-says replaces one it doesn't, a placeholder left in a text takes the call's value of that name,
-and a latitude or longitude said south or west is below zero.
+text miscopied by a letter or two is the request's own, the one option of a list (or code of a
+description's key) the request says replaces one it doesn't, a language code is said by its name
+("es-ES": "in Spanish"), a placeholder left in a text takes the call's value of that name, a
+latitude or longitude said south or west is below zero, a district's name is said without the word
+District, and a yes/no is the one the words before its subject say.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from device.planner.grounding import grounded, stems, unrepeated
+from device.planner.grounding import code_said, flag_as_said, grounded, language_named, stems, unrepeated
 from device.planner.moments import as_said
 from skills.when import MONTHS, WEEKDAYS
 
@@ -23,7 +25,8 @@ from skills.when import MONTHS, WEEKDAYS
 def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
     """The model's arguments less what the request never said, each text and number as it says
     it. Whether a value was said is judged on the model's own ("11:00" is said by "11PM"; 23:00 is not)."""
-    chosen = {key: option_said(value, (schema.get("properties") or {}).get(key) or {}, request)
+    fields = schema.get("properties") or {}
+    chosen = {key: code_said(option_said(value, fields.get(key) or {}, request), fields.get(key) or {}, request)
               for key, value in arguments.items()}
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
     return as_said({key: as_written(key, value, request) for key, value in kept.items()}, request, date.today())
@@ -32,8 +35,9 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
 def option_said(value: Any, field: dict[str, Any], request: str) -> Any:
     """The one option of the field's list that the request says, where the model chose one it
     doesn't: "mark it as completed on my to-do list" got type "add" of add, delete, complete."""
-    asked, chosen = stems(request), stems(value) if isinstance(value, str) else set()
-    said = [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(o)) and words <= asked]
+    asked, chosen = stems(request), stems(f"{value} {language_named(value)}") if isinstance(value, str) else set()
+    said = [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(f"{o} {language_named(o)}"))
+            and words <= asked]
     return said[0] if chosen and not chosen <= asked and len(said) == 1 else value
 
 
@@ -94,11 +98,30 @@ def _copy_mended(value: str, request: str) -> str:
     return stretch if fuzz.ratio(value.lower(), stretch.lower()) >= MISCOPIED else value
 
 
+# The kinds of a country's parts that are said after a name and are no part of it (a city's is:
+# "Kansas City"; a street's: "Baker Street").
+_DIVISIONS = {"district", "subdistrict", "county", "province", "prefecture", "region"}
+
+
+def _unkinded(key: str, value: str) -> str:
+    """A name without the kind of place its parameter names already: district_name "Khlong Sam
+    Wa" of "Khlong Sam Wa District", sub_district_name "Sai Kong" of "Sai Kong Subdistrict"."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower().replace("_", " ").split()
+    named = set(words) | {"".join(word for word in words if word != "name")}
+    *name, kind = value.split() or [""]
+    return " ".join(name) if name and kind.lower() in _DIVISIONS & named else value
+
+
 def as_written(key: str, value: Any, request: str) -> Any:
     """A copied text without the spaces around it (" VX8812") or the end mark the model put after
     it ("Hey bunny, How are you doing?"), the request's quoted part where it copied the words
-    around it too; a latitude or longitude said south or west ("119.5383 W") below zero."""
-    value = _copy_mended(_quoted_part(value.strip(), request), request) if isinstance(value, str) else value
+    around it too; a latitude or longitude said south or west ("119.5383 W") below zero; a
+    yes/no as the words before its subject say it; a name without the kind of place its
+    parameter names."""
+    if isinstance(value, bool):
+        return flag_as_said(key, value, request)
+    if isinstance(value, str):
+        value = _unkinded(key, _copy_mended(_quoted_part(value.strip(), request), request))
     if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]

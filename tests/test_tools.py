@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 
 from device.evaluate_tools import ToolRow, correct, read_bfcl
-from device.tool_values import as_written, filled_in, option_said
+from device.planner.grounding import code_said, flag_as_said
+from device.tool_categories import listed_texts, sorted_into_categories, sorts_into_categories
+from device.tool_values import as_written, filled_in, option_said, written_as_said
 from device.tools import (
     Tool,
     ToolCall,
     ToolPlanner,
     _copies_description,
     _example_copies,
+    _network_places,
     _only_mended,
     _read,
     _unsaid_hosts,
@@ -195,6 +198,8 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("longitude", 18.4, "33.9 south, 18.4 east") == 18.4
     assert as_written("count", 119.5383, "119.5383 W") == 119.5383
     assert as_written("relative_delay", 5, "after 5 s") == 5
+    assert as_written("sub_district_name", "Sai Kong Subdistrict", "in Sai Kong Subdistrict") == "Sai Kong"
+    assert as_written("city", "Foster City", "in Foster City") == "Foster City"  # a city's name may hold City
     assert as_written("startLng", 2.5, "from 2.5 west") == -2.5
     # a sentence of the request copied whole is the instruction, its quoted part the value
     assert as_written("content", "Remove the 'dry cleaning' item from my list.",
@@ -220,6 +225,57 @@ def test_the_option_the_request_says_is_the_one_chosen() -> None:
     power = {"enum": ["POWER_ON", "POWER_OFF"]}
     assert option_said("POWER_OFF", power, "turn the power on") == "POWER_ON"
     assert option_said("POWER_OFF", power, "power it off") == "POWER_OFF"
+
+
+def test_a_language_is_said_by_its_name_and_a_code_by_its_meaning() -> None:
+    speech = {"type": "dict", "required": ["text"], "properties": {
+        "text": {"type": "string"}, "language": {"type": "string", "enum": ["en-US", "es-ES", "zh-CN"]}}}
+    spanish = written_as_said({"text": "hola", "language": "es-ES"}, speech, "say 'hola' in Spanish")
+    chinese = written_as_said({"text": "ni hao", "language": "en-US"}, speech, "say 'ni hao' in Chinese")
+    assert spanish["language"] == "es-ES" and chinese["language"] == "zh-CN"
+    assert "language" not in written_as_said({"text": "hi", "language": "en-US"}, speech, "say 'hi'")
+    province = {"type": "integer", "description": "The province: 1 corresponds to Bangkok, 2 to Chiang Mai."}
+    assert code_said(1, province, "a cleaner in Chiang Mai") == 2
+    assert code_said(1, province, "a cleaner in Bangkok") == 1
+    assert code_said(1, province, "a cleaner near me") == 1  # none said: the model's stays
+
+
+def test_a_yes_or_no_is_the_one_the_words_before_its_subject_say() -> None:
+    request = "set the fan to medium with quality monitoring, and disable the power-saving mode"
+    assert flag_as_said("powerSaveEnabled", True, request) is False
+    assert flag_as_said("monitoringEnabled", False, request) is True
+    assert flag_as_said("shuffle", False, "play it on shuffle") is True
+    assert flag_as_said("include_wind", True, "the weather in Oslo") is True  # not said of: the model's
+
+
+def test_a_place_is_no_network_address() -> None:
+    weather = WEATHER["parameters"]
+    assert _network_places({"city": "10.10.0.0"}, weather) == ["10.10.0.0"]
+    assert _network_places({"city": "slack.com"}, weather) == ["slack.com"]
+    assert _network_places({"city": "St. Louis, MO"}, weather) == _network_places({"city": "St.Louis"}, weather) == []
+    server = {"properties": {"location": {"type": "string", "description": "The server's host name"}}}
+    assert _network_places({"location": "db.example.com"}, server) == []
+
+
+RECORD = {"type": "dict", "properties": {
+    "get_balance": {"type": "array", "items": {"type": "string"}, "description": "Queries asking for a balance."},
+    "atm_finder": {"type": "array", "items": {"type": "string"}, "description": "Queries asking where an ATM is."}}}
+
+
+def test_the_texts_a_request_lists_are_its_bullets_quotes_or_lines() -> None:
+    assert sorts_into_categories(RECORD) and not sorts_into_categories(WEATHER["parameters"])
+    assert listed_texts("Sort these:\n- 'What is my balance?'\n- 'I'm near an ATM?'") == \
+        ["What is my balance?", "I'm near an ATM?"]
+    assert listed_texts('classify ["where is an ATM", "my balance"]') == ["where is an ATM", "my balance"]
+    assert listed_texts("classify these\\nwhere is an ATM\\nhello") == ["where is an ATM", "hello"]
+
+
+def test_each_listed_text_goes_to_the_category_nearest_in_meaning(pipeline) -> None:
+    request = "classify:\n- 'Find me a cash machine nearby'\n- 'How much money is in my checking account?'"
+    model_sorted = {"get_balance": ["Find me a cash machine nearby", "How much money is in my checking account?"]}
+    sorted_texts = sorted_into_categories(model_sorted, RECORD, request, pipeline.embedder)
+    assert sorted_texts == {"get_balance": ["How much money is in my checking account?"],
+                            "atm_finder": ["Find me a cash machine nearby"]}
 
 
 def test_the_models_list_is_read_for_its_whole_calls_each_once() -> None:

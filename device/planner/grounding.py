@@ -127,6 +127,22 @@ def _described(value: Any, field: dict[str, Any], said_stems: set[str]) -> bool:
     return any(_same_code(code, value) and (words - shared or words) <= said_stems for code, words in key)
 
 
+def code_said(value: Any, field: dict[str, Any], text: str) -> Any:
+    """The one number code of the field's description whose words the request says, where the
+    model gave a number the request says nowhere: province_id 1 ("1 corresponds to Bangkok, 2 to
+    Chiang Mai") for a housekeeper "in Chiang Mai". Not a text: a description's capitals are
+    codes and words alike ("sends a GET request" gave the url "GET")."""
+    description, said = field.get("description"), spoken(text)
+    said_stems = stems(said, keep_stop=True)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(description, str) \
+            or "enum" in field or _said(value, said) or _described(value, field, said_stems):
+        return value  # a list's options are the field's own (option_said)
+    key = [(code, words) for code, words in _key(description) if _NUMBER.fullmatch(code)]
+    shared = set.intersection(*(words for _, words in key)) if len(key) > 1 else set()
+    codes = {code for code, words in key if (words - shared or words) <= said_stems}
+    return type(value)(float(codes.pop())) if len(codes) == 1 else value
+
+
 def _key(description: str) -> list[tuple[str, set[str]]]:
     """The codes a description explains (quoted, numbers, capitals) and the words that follow each."""
     pairs = []
@@ -226,6 +242,23 @@ def _flag_words(key: str) -> set[str]:
     return named | stems(" ".join(_ALL), keep_stop=True) if "all" in named else named
 
 
+# Words before a yes/no's subject that say which it is ("disable the power-saving mode", "with monitoring").
+_SAID_OFF = {"disable", "disabled", "off", "without", "no", "not", "don't", "dont", "stop", "deactivate", "never"}
+_SAID_ON = {"enable", "enabled", "on", "with", "activate", "start"}
+_BEFORE_SUBJECT = 3
+
+
+def flag_as_said(key: str, value: bool, text: str) -> bool:
+    """A yes/no as the words just before its subject say it: the model wrote powerSaveEnabled
+    true for "disable the power-saving mode"; one its subject isn't said of keeps its value."""
+    subject, words = _flag_words(key) - stems(" ".join(_ALL), keep_stop=True), re.findall(r"[\w']+", text.lower())
+    for at, word in enumerate(words):
+        if word[:5] in subject:
+            before = set(words[max(0, at - _BEFORE_SUBJECT):at])
+            return False if before & _SAID_OFF else True if before & _SAID_ON else value
+    return value
+
+
 def stems(text: str, keep_stop: bool = False) -> set[str]:
     """A text's words by their first five letters ("booking" ~ "book"), snake_case, camelCase and
     dotted names split; short words and, unless kept, common ones left out."""
@@ -243,6 +276,8 @@ def spoken(text: str) -> str:
 
 
 def _said(value: Any, said: str) -> bool:
+    if isinstance(value, str) and (language := language_named(value)) and re.search(rf"\b{language}\b", said):
+        return True  # "es-ES" is said by "in Spanish"
     if isinstance(value, str):
         value = spoken(value)  # in the request's own form: "item three" says "three"
     if isinstance(value, str) and _NUMBER.search(value):
@@ -262,6 +297,21 @@ def _said(value: Any, said: str) -> bool:
 # are kept, they say a mode ("POWER_ON").
 _FUNCTION_WORDS = set("a an the is are was were be been am this that these those it its i my me you your we our "
                       "of to and or for with as at by from".split())
+
+
+# Languages by their ISO 639-1 codes, as a locale ("es-ES", "pt_BR") or alone ("de") names them.
+_LANGUAGES = {"ar": "arabic", "bn": "bengali", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+              "en": "english", "es": "spanish", "fi": "finnish", "fr": "french", "he": "hebrew", "hi": "hindi",
+              "hu": "hungarian", "id": "indonesian", "it": "italian", "ja": "japanese", "ko": "korean", "nl": "dutch",
+              "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+              "sv": "swedish", "th": "thai", "tr": "turkish", "uk": "ukrainian", "vi": "vietnamese", "zh": "chinese"}
+_LOCALE = re.compile(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?")
+
+
+def language_named(code: str) -> str:
+    """The language a locale code names ("es-ES": "spanish"), "" for any other text."""
+    match = _LOCALE.fullmatch(code.strip())
+    return _LANGUAGES.get(match.group(1), "") if match else ""
 
 
 def _numbers(text: str) -> set[float]:
