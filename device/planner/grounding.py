@@ -117,14 +117,11 @@ def said_for(value: Any, field: dict[str, Any], text: str) -> bool:
 def _described(value: Any, field: dict[str, Any], said_stems: set[str]) -> bool:
     """Whether the field's description gives this value as the code for words the request says:
     a schema's own key ("'2' represents an ironing service", "1 for Bangkok", "'NY' for New
-    York"). Words every code of the key shares ("service") tell none apart and need not be said,
-    unless they are all a code has ("1 for cleaning service, 2 for big cleaning service")."""
+    York"), its shared words aside ("1 for cleaning service, 2 for big cleaning service")."""
     description = field.get("description")
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not isinstance(description, str):
         return False
-    key = _key(description)
-    shared = set.intersection(*(words for _, words in key)) if len(key) > 1 else set()
-    return any(_same_code(code, value) and (words - shared or words) <= said_stems for code, words in key)
+    return any(_same_code(code, value) for code in _said_codes(_key(description), said_stems))
 
 
 def code_said(value: Any, field: dict[str, Any], text: str) -> Any:
@@ -137,10 +134,16 @@ def code_said(value: Any, field: dict[str, Any], text: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(description, str) \
             or "enum" in field or _said(value, said) or _described(value, field, said_stems):
         return value  # a list's options are the field's own (option_said)
-    key = [(code, words) for code, words in _key(description) if _NUMBER.fullmatch(code)]
-    shared = set.intersection(*(words for _, words in key)) if len(key) > 1 else set()
-    codes = {code for code, words in key if (words - shared or words) <= said_stems}
+    numbers = [(code, words) for code, words in _key(description) if _NUMBER.fullmatch(code)]
+    codes = set(_said_codes(numbers, said_stems))
     return type(value)(float(codes.pop())) if len(codes) == 1 else value
+
+
+def _said_codes(key: list[tuple[str, set[str]]], said_stems: set[str]) -> list[str]:
+    """The codes of a key whose words the request says. Words every code of the key shares
+    ("service") tell none apart and need not be said, unless they are all a code has."""
+    shared = set.intersection(*(words for _, words in key)) if len(key) > 1 else set()
+    return [code for code, words in key if (words - shared or words) <= said_stems]
 
 
 def _key(description: str) -> list[tuple[str, set[str]]]:
