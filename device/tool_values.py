@@ -6,7 +6,9 @@ text miscopied by a letter or two is the request's own, the one option of a list
 description's key) the request says replaces one it doesn't, a language code is said by its name
 ("es-ES": "in Spanish"), a placeholder left in a text takes the call's value of that name, a
 latitude or longitude said south or west is below zero, a district's name is said without the word
-District, and a yes/no is the one the words before its subject say.
+District, a city's without a region where its description's form shows none, a place joined to
+another's region is that other's, a text without its parameter's name after it ("the start calc
+command"), and a yes/no is the one the words before its subject say.
 """
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     chosen = {key: code_said(option_said(value, fields.get(key) or {}, request), fields.get(key) or {}, request)
               for key, value in arguments.items()}
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
-    return as_said({key: as_written(key, value, request) for key, value in kept.items()}, request, date.today())
+    written = {key: in_described_form(key, as_written(key, value, request), fields.get(key) or {})
+               for key, value in kept.items()}
+    return as_said(written, request, date.today())
 
 
 def option_said(value: Any, field: dict[str, Any], request: str) -> Any:
@@ -106,10 +110,47 @@ _DIVISIONS = {"district", "subdistrict", "county", "province", "prefecture", "re
 def _unkinded(key: str, value: str) -> str:
     """A name without the kind of place its parameter names already: district_name "Khlong Sam
     Wa" of "Khlong Sam Wa District", sub_district_name "Sai Kong" of "Sai Kong Subdistrict"."""
-    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower().replace("_", " ").split()
+    words = _words(key)
     named = set(words) | {"".join(word for word in words if word != "name")}
     *name, kind = value.split() or [""]
     return " ".join(name) if name and kind.lower() in _DIVISIONS & named else value
+
+
+def _unspliced(value: str, request: str) -> str:
+    """The request's own "Place, Region" where the model put another place it names before that
+    region: "Bengaluru, Tamil Nadu" of "I'm at Bengaluru. The weather in Chennai, Tamil Nadu"."""
+    head, comma, tail = value.partition(",")
+    if not comma or not tail.strip() or value.lower() in request.lower() \
+            or not re.search(rf"\b{re.escape(head.strip())}\b", request, re.IGNORECASE):
+        return value
+    named = re.findall(rf"((?:[A-Z][\w'-]*\s)*[A-Z][\w'-]*),\s*{re.escape(tail.strip())}\b", request)
+    return f"{named[0]},{tail}" if len(set(named)) == 1 and named[0].lower() != head.strip().lower() else value
+
+
+def _unlabelled(key: str, value: str, request: str) -> str:
+    """A text without its parameter's name after it, where the request says "the <text> <name>":
+    command "start microsoft.windows.camera:" of "using the start microsoft.windows.camera: command"."""
+    label = key.replace("_", " ").strip().lower()
+    if not value.lower().endswith(f" {label}"):
+        return value
+    text = value[:-len(label)].rstrip()
+    return text if re.search(rf"\bthe {re.escape(text)}\s+{re.escape(label)}\b", request, re.IGNORECASE) else value
+
+
+def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
+    """A city's name without the region after it where its description shows none ("The name of
+    the city", 'Los Angeles'): "Washington" of "Washington, DC". One whose description's form
+    has a region ('City, State', 'New York, NY') keeps it."""
+    description = field.get("description")
+    if not isinstance(value, str) or "," not in value or "city" not in _words(key) or not isinstance(description, str) \
+            or any("," in next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)):
+        return value
+    return value.partition(",")[0].strip()
+
+
+def _words(key: str) -> list[str]:
+    """A parameter's name as words: "district_name", "subDistrictName"."""
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower().replace("_", " ").split()
 
 
 def as_written(key: str, value: Any, request: str) -> Any:
@@ -122,6 +163,7 @@ def as_written(key: str, value: Any, request: str) -> Any:
         return flag_as_said(key, value, request)
     if isinstance(value, str):
         value = _unkinded(key, _copy_mended(_quoted_part(value.strip(), request), request))
+        value = _unlabelled(key, _unspliced(value, request), request)
     if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]

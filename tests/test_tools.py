@@ -14,6 +14,7 @@ from device.planner.grounding import code_said, flag_as_said
 from device.tool_categories import listed_texts, sorted_into_categories, sorts_into_categories
 from device.tool_values import as_written, filled_in, option_said, written_as_said
 from device.tools import (
+    RELEVANCE,
     Tool,
     ToolCall,
     ToolPlanner,
@@ -65,6 +66,15 @@ def test_bfcl_and_openai_forms_are_read_alike() -> None:
     weather, booking = Tool.read(WEATHER), Tool.read(BOOKING)
     assert weather.args_schema()["type"] == "object" and booking.name == "book_table"
     assert relevance("what's the weather like in Oslo", weather) > relevance("what's the weather like in Oslo", booking)
+
+
+def test_a_tool_that_runs_commands_fits_a_request_that_says_what_to_run() -> None:
+    """"use docker ps" says none of the words of "Executes a command on Windows"."""
+    shell = Tool.read({"name": "cmd.execute", "description": "Executes a command on Windows.",
+                       "parameters": {"type": "dict", "required": ["command"],
+                                      "properties": {"command": {"type": "string"}}}})
+    assert relevance("is docker running? use docker ps to find out", shell) >= RELEVANCE
+    assert relevance("is docker running", shell) < RELEVANCE
 
 
 def test_a_tool_is_known_by_its_parameters_descriptions_and_options_too() -> None:
@@ -215,6 +225,18 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("city", "Lyon, France", "the weather in Lyons") == "Lyon, France"
     assert as_written("note", "An overview of AI technolgy", "a note: 'An overview of AI technology'?") == \
         "An overview of AI technology"  # not the quote around it
+    # a place the model joined to another's region is the request's own "Place, Region"
+    assert as_written("location", "Leeds, West Yorkshire", "I'm in Leeds. Weather in Bradford, West Yorkshire?") == \
+        "Bradford, West Yorkshire"
+    assert as_written("location", "Boston, MA", "the weather in Boston") == "Boston, MA"  # what the model knows
+    # a city is written in its description's form: with its region only where that shows one
+    plain = {"required": ["city"], "properties": {"city": {"type": "string", "description": "The city's name."}}}
+    regional = {"required": ["city"], "properties": {"city": {"type": "string", "description": "as 'City, State'"}}}
+    assert written_as_said({"city": "Austin, TX"}, plain, "weather in Austin, TX") == {"city": "Austin"}
+    assert written_as_said({"city": "Austin, TX"}, regional, "weather in Austin, TX") == {"city": "Austin, TX"}
+    # the parameter's name after a text is the request's word for it, not part of it
+    assert as_written("command", "start calc command", "open it using the start calc command") == "start calc"
+    assert as_written("command", "ping command", "what does a ping command do") == "ping command"
 
 
 def test_the_option_the_request_says_is_the_one_chosen() -> None:
