@@ -204,6 +204,18 @@ def _network_places(arguments: dict[str, Any], schema: dict[str, Any]) -> list[s
             and not words & _NETWORK_WORDS]
 
 
+def _without_made_up_queries(value: Any, request: str) -> Any:
+    """The value with each web address the request gives written without the query the model
+    added to it: "information from https://example.com/versions.json" got the url
+    "https://example.com/versions.json?params=param1=value1"."""
+    if isinstance(value, dict):
+        return {key: _without_made_up_queries(item, request) for key, item in value.items()}
+    if not isinstance(value, str) or not _URL.fullmatch(value) or "?" not in value:
+        return value
+    given = value.partition("?")[0]
+    return given if given.lower() in request.lower() and value.lower() not in request.lower() else value
+
+
 def _host(url: str) -> str:
     try:
         return urlsplit(url).hostname or ""
@@ -277,6 +289,7 @@ class ToolPlanner:
         parameters = {t.name: t.parameters for t in relevant}
         known_text = json.dumps([t.model_dump() for t in relevant]).lower()
         calls = self._said_again(self._unexampled(_read(raw), prompt, relevant, request), prompt, relevant, request)
+        calls = [ToolCall(name=c.name, arguments=_without_made_up_queries(c.arguments, request)) for c in calls]
         if any(_unsaid(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
         if any(_unsaid_hosts(c.arguments, known_text, request) for c in calls):

@@ -25,6 +25,7 @@ from device.tools import (
     _read,
     _unsaid_hosts,
     _without,
+    _without_made_up_queries,
     relevance,
 )
 
@@ -98,6 +99,16 @@ def test_a_web_address_neither_the_request_nor_the_tool_gives_is_made_up() -> No
     for url in ("https://www.example.org/stats.json", "https://example.org/stats.json",
                 "https://date.nager.at/api/v3/PublicHolidays/2024/US", "http://[::1"):
         assert _unsaid_hosts({"url": url}, known, request) == [], url
+
+
+def test_a_web_address_the_request_gives_has_no_query_it_never_said() -> None:
+    request = "the versions from https://example.com/versions.json please"
+    assert _without_made_up_queries({"url": "https://example.com/versions.json?page=1&limit=2"}, request) == \
+        {"url": "https://example.com/versions.json"}
+    assert _without_made_up_queries({"url": "https://example.com/v.json?page=1"}, "get https://example.com/v.json?page=1") == \
+        {"url": "https://example.com/v.json?page=1"}  # said whole
+    assert _without_made_up_queries({"url": "https://h.org/nodes?fabric=east"}, "nodes of fabric east") == \
+        {"url": "https://h.org/nodes?fabric=east"}  # not given: the tool's own address, filled in
 
 
 def test_a_value_that_copies_its_fields_description_is_no_value() -> None:
