@@ -37,6 +37,7 @@ _AMOUNT_WORDS = re.compile(r"\b(half|quarter|couple|dozen|an? (second|minute|hou
 _FLAG_WORDS = {"is", "has", "include", "enable", "enabled", "whether", "flag", "allow", "use", "should", "do", "show"}
 # A flag named "all" is said by any word for every one of them.
 _ALL = {"all", "every", "each", "both", "everything"}
+_ALL_STEMS = {word[:5] for word in _ALL}  # as stems() keeps them
 # A description's key to its codes: "'2' represents ironing", "1 for Bangkok", "'NY' for New York".
 _CODE = re.compile(r"""(?<!\w)'([^'\n]{1,40})'(?!\w)|"([^"\n]{1,40})"|"""
                    r"""(?<![\w.])(\d+(?:\.\d+)?)(?!\w|\.\d)|\b([A-Z][A-Z0-9_]+)\b""")
@@ -242,7 +243,7 @@ def _flag_words(key: str) -> set[str]:
     """The words that say a yes/no field: its name's own (not its description's, which names the
     topic too: an "all" flag's "every alarm that matches" is said by any request about an alarm)."""
     named = stems(key, keep_stop=True) - stems(" ".join(_FLAG_WORDS), keep_stop=True)
-    return named | stems(" ".join(_ALL), keep_stop=True) if "all" in named else named
+    return named | _ALL_STEMS if "all" in named else named
 
 
 # Words before a yes/no's subject that say which it is ("disable the power-saving mode", "with monitoring").
@@ -254,7 +255,7 @@ _BEFORE_SUBJECT = 3
 def flag_as_said(key: str, value: bool, text: str) -> bool:
     """A yes/no as the words just before its subject say it: the model wrote powerSaveEnabled
     true for "disable the power-saving mode"; one its subject isn't said of keeps its value."""
-    subject, words = _flag_words(key) - stems(" ".join(_ALL), keep_stop=True), re.findall(r"[\w']+", text.lower())
+    subject, words = _flag_words(key) - _ALL_STEMS, re.findall(r"[\w']+", text.lower())
     for at, word in enumerate(words):
         if word[:5] in subject:
             before = set(words[max(0, at - _BEFORE_SUBJECT):at])
