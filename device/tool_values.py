@@ -8,7 +8,7 @@ description's key) the request says replaces one it doesn't, a language code is 
 latitude or longitude said south or west is below zero, a district's name is said without the word
 District, a city's without a region where its description's form shows none, a place joined to
 another's region is that other's, a text without its parameter's name after it ("the start calc
-command"), and a yes/no is the one the words before its subject say.
+command"), a command as the request gives it, and a yes/no is the one the words before its subject say.
 """
 from __future__ import annotations
 
@@ -75,6 +75,8 @@ def _quoted_part(value: str, request: str) -> str:
 # How like a stretch of the request, as long as itself, a text the request doesn't hold must be
 # to be that stretch miscopied: a letter or two ("221 Baker Street" of "221B Baker Street").
 MISCOPIED = 95
+MISCOPIED_COMMAND = 85  # a command copied with its backslashes miswritten as escapes, and its quotes
+_CONTROL = re.compile(r"[\x00-\x1f]")
 MIN_COPIED = 8
 # A day or time in a text: rewritten on purpose ("March 1, 2023" of "March 1st, 2023"), not miscopied.
 _DATED = re.compile(rf"\d:\d|\b({'|'.join(MONTHS)}|{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
@@ -153,6 +155,26 @@ def _words(key: str) -> list[str]:
     return re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower().replace("_", " ").split()
 
 
+# The parameters that hold a command to run, and a command a request gives to the end of its
+# sentence: "is docker running? use docker ps", "using the command netsh wlan disconnect".
+COMMAND_NAMES = {"command", "cmd"}
+_GIVEN_COMMAND = re.compile(r"\b(?:using|use)\s+(?:the\s+)?(?:exact\s+)?(?:(?:command|instruction)\s+)?"
+                            r"(?P<command>[^\n]+?)\s*(?:[.?!](?=\s|$)|$)", re.IGNORECASE)
+
+
+def _as_given(key: str, value: str, request: str) -> str:
+    """The command the request gives, where the model added to it ("docker ps -a | grep docker"
+    for "using docker ps") or wrote a backslash of its path as a JSON escape ("\\Desktop\\putty"
+    as "\\Desktop" and a carriage return). Not one it only names ("the echo command"): the model
+    writes that one's arguments ("echo hi")."""
+    given = [m["command"] for m in _GIVEN_COMMAND.finditer(request) if not re.search(r"\bcommand$", m["command"], re.I)]
+    if key.lower() not in COMMAND_NAMES or len(given) != 1:
+        return value
+    command, escaped = given[0], _CONTROL.search(value) and not _CONTROL.search(request)
+    return command if value.startswith(f"{command} ") or escaped and \
+        fuzz.ratio(value.lower(), command.lower()) >= MISCOPIED_COMMAND else value
+
+
 def as_written(key: str, value: Any, request: str) -> Any:
     """A copied text without the spaces around it (" VX8812") or the end mark the model put after
     it ("Hey bunny, How are you doing?"), the request's quoted part where it copied the words
@@ -163,7 +185,7 @@ def as_written(key: str, value: Any, request: str) -> Any:
         return flag_as_said(key, value, request)
     if isinstance(value, str):
         value = _unkinded(key, _copy_mended(_quoted_part(value.strip(), request), request))
-        value = _unlabelled(key, _unspliced(value, request), request)
+        value = _as_given(key, _unlabelled(key, _unspliced(value, request), request), request)
     if isinstance(value, str) and value.endswith(("?", "!", ".")) and value[:-1].lower() in request.lower() \
             and value.lower() not in request.lower():
         return value[:-1]

@@ -45,7 +45,7 @@ from device.planner.grammar import schema_grammar
 from device.planner.grounding import said_for, stems
 from device.planner.moments import texts_in
 from device.tool_categories import sorted_into_categories, sorts_into_categories
-from device.tool_values import written_as_said
+from device.tool_values import COMMAND_NAMES, written_as_said
 
 MAX_TOOLS_OFFERED = 3
 MAX_CALL_TOKENS = 200
@@ -142,8 +142,7 @@ def relevance(request: str, tool: Tool) -> float:
     return max(share, RELEVANCE) if _says_what_to_run(request, tool) else share
 
 
-# The required parameters of a tool that runs what it is given, and the words that give it.
-_COMMAND_NAMES = {"command", "cmd"}
+# The words that say what a tool that runs commands is to run.
 _WHAT_TO_RUN = re.compile(r"\b(?:using|use|run|execute)\b", re.IGNORECASE)
 
 
@@ -154,7 +153,7 @@ def _says_what_to_run(request: str, tool: Tool) -> bool:
     such a tool only one says "execute", and the tool's words already let it through ("is vs
     code running" alone calls none)."""
     required = set(tool.parameters.get("required") or [])
-    return bool(_COMMAND_NAMES & required) and bool(_WHAT_TO_RUN.search(request))
+    return bool(COMMAND_NAMES & required) and bool(_WHAT_TO_RUN.search(request))
 
 
 def _unsaid(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> list[str | int | float]:

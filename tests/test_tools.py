@@ -248,6 +248,12 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     # the parameter's name after a text is the request's word for it, not part of it
     assert as_written("command", "start calc command", "open it using the start calc command") == "start calc"
     assert as_written("command", "ping command", "what does a ping command do") == "ping command"
+    # a command the request gives is run as given: not added to, nor with its backslashes as escapes
+    assert as_written("command", "docker ps -a | grep x", "is docker running? use docker ps") == "docker ps"
+    assert as_written("command", "del 'C:\\Temp\runotes.txt'", 'delete it using del "C:\\Temp\\notes.txt"') == \
+        'del "C:\\Temp\\notes.txt"'
+    assert as_written("command", "echo hi", "say hi using the echo command") == "echo hi"  # named, not given
+    assert as_written("command", "taskkill /IM code.exe", "kill it using taskkill for code.exe") == "taskkill /IM code.exe"
 
 
 def test_the_option_the_request_says_is_the_one_chosen() -> None:
