@@ -238,6 +238,8 @@ def _call_schema(tool: Tool) -> dict[str, Any]:
 
 # Optional arguments may be left out: with every one to be written (null where not said), none of
 # the 55 live_simple rows the model got wrong came right (it wrote defaults and misread names).
+# Asking the model for each one it left out, alone after the call's others (a string default such as
+# 'dontcare' kept from it), made no live_simple row right and one wrong (a made-up query in a URL).
 def _calls_grammar(tools: list[Tool], fewest: int) -> str:
     return schema_grammar({"type": "array", "items": {"anyOf": [_call_schema(t) for t in tools]},
                            "minItems": fewest, "maxItems": 4})
@@ -295,12 +297,14 @@ class ToolPlanner:
             return []  # "the top 10 stocks of the Toronto exchange": a URL of a service the model knows
         if any(_network_places(c.arguments, parameters[c.name]) for c in calls):
             return []  # "a VirusTotal report for 10.10.0.0" is no weather in a place called 10.10.0.0
-        written = [ToolCall(name=c.name, arguments=self._sorted(written_as_said(c.arguments, parameters[c.name], request),
-                                                                parameters[c.name], request)) for c in calls]
-        return [c for i, c in enumerate(written) if c not in written[:i]]  # two calls that became one are made once
+        written = [ToolCall(name=c.name, arguments=self._written(c.arguments, parameters[c.name], request))
+                   for c in calls]
+        return [c for i, c in enumerate(written) if c not in written[:i]]  # two calls made one by their rewriting
 
-    def _sorted(self, arguments: dict[str, Any], parameters: dict[str, Any], request: str) -> dict[str, Any]:
-        """A call of a tool that sorts texts into categories with each text in its nearest one."""
+    def _written(self, arguments: dict[str, Any], parameters: dict[str, Any], request: str) -> dict[str, Any]:
+        """A call's values as the request says them; a tool's that sorts texts into categories
+        with each text in its nearest one."""
+        arguments = written_as_said(arguments, parameters, request)
         if not sorts_into_categories(parameters):
             return arguments
         return sorted_into_categories(arguments, parameters, request, self._embedder)
