@@ -19,21 +19,21 @@ required name or word the request never said is written again with the model kep
 it the same way ("my Indigo flight": "Delta", the airline it knows best, then "Indigo"); a call
 still holding a required value never said ("buy tickets" with no destination) is not made: the
 model invented it; so is one holding a web address whose host neither the request nor the tools
-give ("api.example.com"). A call written twice, or two that the rewriting of their values makes
-one, is made once; one the token budget cut off is not made. A code is said when the request
-says what the parameter's description gives it for ("1 represents Bangkok"). A part of a
-description's example the request never said ("CA" of 'San Francisco, CA' in "Boston, CA") is
-written again without it. Each value is then written as the request says it
-(device.tool_values): what it never said dropped, its day and time of day, its letters, its
-option of a list. A call giving a place as a network address ("10.10.0.0") is not made; one of a
-tool that sorts texts into categories has them sorted by meaning (device.tool_categories).
+give ("api.example.com"); device.tool_checks finds such made-up values. A call written twice, or
+two that the rewriting of their values makes one, is made once; one the token budget cut off is
+not made. A code is said when the request says what the parameter's description gives it for ("1
+represents Bangkok"). A part of a description's example the request never said ("CA" of 'San
+Francisco, CA' in "Boston, CA") is written again without it. Each value is then written as the
+request says it (device.tool_values): what it never said dropped, its day and time of day, its
+letters, its option of a list. A call giving a place as a network address ("10.10.0.0") is not
+made; one of a tool that sorts texts into categories has them sorted by meaning
+(device.tool_categories).
 """
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -42,9 +42,16 @@ from device.embedder import Embedder
 from device.errors import HarkError
 from device.llm import LanguageModel
 from device.planner.grammar import schema_grammar
-from device.planner.grounding import said_for, stems
-from device.planner.moments import texts_in
+from device.planner.grounding import stems
 from device.tool_categories import sorted_into_categories, sorts_into_categories
+from device.tool_checks import (
+    example_copies,
+    network_places,
+    unsaid_hosts,
+    unsaid_values,
+    without_made_up_queries,
+    without_parts,
+)
 from device.tool_values import COMMAND_NAMES, written_as_said
 
 MAX_TOOLS_OFFERED = 3
@@ -55,7 +62,7 @@ MAX_CALL_TOKENS = 200
 # It is what keeps live_irrelevance right: 478 of its 884 rows fall under it, and 27 of
 # live_simple's 258. Counting the parameters' descriptions and options as the tool's words ("Order
 # me pizza": 'PIZZA') admitted 9 more live_simple rows (7 then right) and 57 irrelevance rows
-# (31 then called); with the web-address rule (_unsaid_hosts) live_irrelevance went 87.9% -> 87.0%.
+# (31 then called); with the web-address rule (unsaid_hosts) live_irrelevance went 87.9% -> 87.0%.
 # Letting the model decide below it made 12-16 of 36 live_simple rows right but called a
 # tool for 52-66 of 156 irrelevance rows tried; admitting as well a tool whose description's meaning
 # vector (all-MiniLM) is near the request's (cosine >= 0.3) admitted 8 of the 36 and 26 irrelevance rows;
@@ -156,81 +163,6 @@ def _says_what_to_run(request: str, tool: Tool) -> bool:
     return bool(COMMAND_NAMES & required) and bool(_WHAT_TO_RUN.search(request))
 
 
-def _unsaid(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> list[str | int | float]:
-    """The required texts and numbers of a call, nested objects' too, that the request doesn't
-    say, nor a code its description gives for what it says (a value from an enum may be the
-    model's reading of the request, "greens" as SALAD; "compute the headway of this image" gave
-    boxes at made-up positions). `schema` is the tool's own, descriptions kept."""
-    unsaid = []
-    for name in schema.get("required", []):
-        field, value = (schema.get("properties") or {}).get(name) or {}, arguments.get(name)
-        if isinstance(value, dict) and field.get("properties"):
-            unsaid += _unsaid(value, field, request)
-        elif "enum" not in field and isinstance(value, (str, int, float)) and not isinstance(value, bool) \
-                and (not said_for(value, field, request) or _copies_description(value, field)):
-            unsaid.append(value)
-    return unsaid
-
-
-# A web address in a text, and where it points.
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"]+", re.IGNORECASE)
-
-
-def _unsaid_hosts(arguments: dict[str, Any], known_text: str, request: str) -> list[str]:
-    """The hosts of the web addresses in a call that neither the request nor the tools' schemas
-    give: BFCL live_irrelevance had 18 requests for data the offered "requests.get" can't know
-    where to fetch answered with a made-up service ("api.date.nager.at", "api.example.com");
-    none of live_simple's right calls has one."""
-    hosts = [_host(m.group(0)) for text in texts_in(arguments) for m in _URL.finditer(text)]
-    return [h for h in hosts if h.removeprefix("www.") not in request.lower() and h not in known_text]
-
-
-# What names a place, in a parameter's name or description (not where it also names a network's
-# places: "the server's host name or IP address"); a network address or domain, which names none.
-_PLACE_WORDS = stems("location city place town country region destination origin area")
-_NETWORK_WORDS = stems("address host hostname server domain website web url uri link endpoint network")
-_NETWORK_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[a-z]{2,3}|info)")
-
-
-def _network_places(arguments: dict[str, Any], schema: dict[str, Any]) -> list[str]:
-    """The places of a call that are an IP address or a domain ("example.com"): BFCL
-    live_irrelevance asked for VirusTotal's reports on them, and the weather tool offered got them
-    as its location."""
-    properties = schema.get("properties") or {}
-    return [value for name, value in arguments.items()
-            if isinstance(value, str) and _NETWORK_ADDRESS.fullmatch(value.strip())
-            and (words := stems(f"{name} {(properties.get(name) or {}).get('description', '')}")) & _PLACE_WORDS
-            and not words & _NETWORK_WORDS]
-
-
-def _without_made_up_queries(value: Any, request: str) -> Any:
-    """The value with each web address the request gives written without the query the model
-    added to it: "information from https://example.com/versions.json" got the url
-    "https://example.com/versions.json?params=param1=value1"."""
-    if isinstance(value, dict):
-        return {key: _without_made_up_queries(item, request) for key, item in value.items()}
-    if not isinstance(value, str) or not _URL.fullmatch(value) or "?" not in value:
-        return value
-    given = value.partition("?")[0]
-    return given if given.lower() in request.lower() and value.lower() not in request.lower() else value
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:  # not a well-formed address ("http://[::1"): it points nowhere to make up
-        return ""
-
-
-def _copies_description(value: Any, field: dict[str, Any]) -> bool:
-    """Whether a text only says its field's description, not a value: "I would like to listen to a
-    song" gave track "The song title to be played." of "The title of the song to be played." (a
-    description's quoted example is a value: 'San Francisco, CA')."""
-    description = field.get("description")
-    words = stems(value) if isinstance(value, str) else set()
-    return isinstance(description, str) and len(words) >= 3 and words <= stems(_EXAMPLE.sub("", description))
-
-
 def _call_schema(tool: Tool) -> dict[str, Any]:
     return {"type": "object", "properties": {"name": {"const": tool.name}, "arguments": tool.args_schema()},
             "required": ["name", "arguments"], "additionalProperties": False}
@@ -290,12 +222,12 @@ class ToolPlanner:
         parameters = {t.name: t.parameters for t in relevant}
         known_text = json.dumps([t.model_dump() for t in relevant]).lower()
         calls = self._said_again(self._unexampled(_read(raw), prompt, relevant, request), prompt, relevant, request)
-        calls = [ToolCall(name=c.name, arguments=_without_made_up_queries(c.arguments, request)) for c in calls]
-        if any(_unsaid(c.arguments, parameters[c.name], request) for c in calls):
+        calls = [ToolCall(name=c.name, arguments=without_made_up_queries(c.arguments, request)) for c in calls]
+        if any(unsaid_values(c.arguments, parameters[c.name], request) for c in calls):
             return []  # "I'd like to buy tickets" gives no destination: the model made one up
-        if any(_unsaid_hosts(c.arguments, known_text, request) for c in calls):
+        if any(unsaid_hosts(c.arguments, known_text, request) for c in calls):
             return []  # "the top 10 stocks of the Toronto exchange": a URL of a service the model knows
-        if any(_network_places(c.arguments, parameters[c.name]) for c in calls):
+        if any(network_places(c.arguments, parameters[c.name]) for c in calls):
             return []  # "a VirusTotal report for 10.10.0.0" is no weather in a place called 10.10.0.0
         written = [ToolCall(name=c.name, arguments=self._written(c.arguments, parameters[c.name], request))
                    for c in calls]
@@ -318,7 +250,7 @@ class ToolPlanner:
         of its numbers, and written again it took the request's own (BFCL live_irrelevance: 3 of
         576 requests that fit no tool called one, a URL made of the request's node number)."""
         parameters = {t.name: t.parameters for t in tools}
-        unsaid = [value for c in calls for value in _unsaid(c.arguments, parameters[c.name], request)]
+        unsaid = [value for c in calls for value in unsaid_values(c.arguments, parameters[c.name], request)]
         if not unsaid or not all(isinstance(v, str) and not re.search(r"\d", v) for v in unsaid):
             return calls
         avoid = frozenset(self._model.first_token(str(value)) for value in unsaid) - {None}
@@ -331,12 +263,13 @@ class ToolPlanner:
         CA'): the model, kept from writing that part, writes what it knows ("Boston, MA"); a part
         it copies even so is dropped."""
         parameters = {t.name: t.parameters for t in tools}
-        copied = {part for c in calls for part in _example_copies(c.arguments, parameters[c.name], request)}
+        copied = {part for c in calls for part in example_copies(c.arguments, parameters[c.name], request)}
         if not copied:
             return calls
         avoid = frozenset(t for part in copied for piece in (part, f" {part}") if (t := self._model.token_id(piece)) is not None)
         again = _read(self._model.complete(prompt, _calls_grammar(tools, fewest=1), MAX_CALL_TOKENS, avoid=avoid))
-        return [ToolCall(name=c.name, arguments=_without(c.arguments, _example_copies(c.arguments, parameters[c.name], request)))
+        return [ToolCall(name=c.name,
+                         arguments=without_parts(c.arguments, example_copies(c.arguments, parameters[c.name], request)))
                 for c in again or calls]
 
     def _no_call_log_odds(self, prompt: str) -> float:
@@ -386,38 +319,6 @@ def _next_object(raw: str, at: int) -> int | None:
     """Where the next object of the list starts, after `at`."""
     match = _NEXT_OBJECT.match(raw, at)
     return match.start(1) if match else None
-
-
-# A description's quoted example ('San Francisco, CA', "City, State").
-_EXAMPLE = re.compile(r"'([^'\n]+)'|\"([^\"\n]+)\"")
-
-
-def _example_copies(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> set[str]:
-    """The parts after a comma in the call's texts that the model took from the field's quoted
-    example, not the request: "CA" of "Boston, CA" where the example is 'San Francisco, CA' (not
-    of "San Francisco, CA" itself, where it is what the model knows)."""
-    copies = set()
-    for name, value in arguments.items():
-        field = (schema.get("properties") or {}).get(name) or {}
-        if isinstance(value, dict):
-            copies |= _example_copies(value, field, request)
-        elif isinstance(value, str) and "," in value and isinstance(field.get("description"), str):
-            head, *parts = [p.strip() for p in value.split(",")]
-            for match in _EXAMPLE.finditer(field["description"]):
-                example_head, *example_parts = [p.strip() for p in (match.group(1) or match.group(2)).split(",")]
-                copies |= {p for p in parts if p in example_parts and head.lower() != example_head.lower()
-                           and not re.search(rf"\b{re.escape(p)}\b", request, re.IGNORECASE)}
-    return copies
-
-
-def _without(value: Any, parts: set[str]) -> Any:
-    """The value with these parts after a comma left out of each of its texts."""
-    if isinstance(value, dict):
-        return {key: _without(item, parts) for key, item in value.items()}
-    if isinstance(value, str) and parts:
-        head, *rest = value.split(",")
-        return ",".join([head, *(p for p in rest if p.strip() not in parts)])
-    return value
 
 
 def _mass(logprobs: np.ndarray, model: LanguageModel, pieces: list[str]) -> float:

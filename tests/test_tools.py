@@ -12,22 +12,16 @@ import pytest
 from device.evaluate_tools import ToolRow, correct, read_bfcl
 from device.planner.grounding import code_said, flag_as_said
 from device.tool_categories import listed_texts, sorted_into_categories, sorts_into_categories
-from device.tool_values import as_written, filled_in, option_said, written_as_said
-from device.tools import (
-    RELEVANCE,
-    Tool,
-    ToolCall,
-    ToolPlanner,
-    _copies_description,
-    _example_copies,
-    _network_places,
-    _only_mended,
-    _read,
-    _unsaid_hosts,
-    _without,
-    _without_made_up_queries,
-    relevance,
+from device.tool_checks import (
+    copies_description,
+    example_copies,
+    network_places,
+    unsaid_hosts,
+    without_made_up_queries,
+    without_parts,
 )
+from device.tool_values import as_written, filled_in, option_said, written_as_said
+from device.tools import RELEVANCE, Tool, ToolCall, ToolPlanner, _only_mended, _read, relevance
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
            "parameters": {"type": "dict", "required": ["city"], "properties": {
@@ -93,29 +87,30 @@ def test_a_web_address_neither_the_request_nor_the_tool_gives_is_made_up() -> No
                        "parameters": {"type": "dict", "required": ["url"], "properties": {"url": {"type": "string"}}}})
     known = json.dumps([fetch.model_dump()]).lower()
     request = "Fetch the data at https://www.example.org/stats.json"
-    assert _unsaid_hosts({"url": "https://api.example.com/stocks"}, known, request) == ["api.example.com"]
+    assert unsaid_hosts({"url": "https://api.example.com/stocks"}, known, request) == ["api.example.com"]
     proxied = {"params": {"proxy": "http://proxy.example.com:8080"}}
-    assert _unsaid_hosts(proxied, known, request) == ["proxy.example.com"]
+    assert unsaid_hosts(proxied, known, request) == ["proxy.example.com"]
     for url in ("https://www.example.org/stats.json", "https://example.org/stats.json",
                 "https://date.nager.at/api/v3/PublicHolidays/2024/US", "http://[::1"):
-        assert _unsaid_hosts({"url": url}, known, request) == [], url
+        assert unsaid_hosts({"url": url}, known, request) == [], url
 
 
 def test_a_web_address_the_request_gives_has_no_query_it_never_said() -> None:
     request = "the versions from https://example.com/versions.json please"
-    assert _without_made_up_queries({"url": "https://example.com/versions.json?page=1&limit=2"}, request) == \
+    assert without_made_up_queries({"url": "https://example.com/versions.json?page=1&limit=2"}, request) == \
         {"url": "https://example.com/versions.json"}
-    assert _without_made_up_queries({"url": "https://example.com/v.json?page=1"}, "get https://example.com/v.json?page=1") == \
+    given = "get https://example.com/v.json?page=1"
+    assert without_made_up_queries({"url": "https://example.com/v.json?page=1"}, given) == \
         {"url": "https://example.com/v.json?page=1"}  # said whole
-    assert _without_made_up_queries({"url": "https://h.org/nodes?fabric=east"}, "nodes of fabric east") == \
+    assert without_made_up_queries({"url": "https://h.org/nodes?fabric=east"}, "nodes of fabric east") == \
         {"url": "https://h.org/nodes?fabric=east"}  # not given: the tool's own address, filled in
 
 
 def test_a_value_that_copies_its_fields_description_is_no_value() -> None:
     track = {"type": "string", "description": "The title of the song to be played, e.g. 'Yellow Submarine'."}
-    assert _copies_description("The song title to be played.", track)
+    assert copies_description("The song title to be played.", track)
     for value in ("Yellow Submarine", "song title", 3):
-        assert not _copies_description(value, track), value
+        assert not copies_description(value, track), value
 
 
 def test_a_value_of_any_type_is_a_plain_value_not_an_object() -> None:
@@ -203,9 +198,9 @@ def test_a_part_of_the_descriptions_example_is_not_copied(planner: ToolPlanner) 
     [call] = planner.plan("forecast for Austin", [forecast])
     assert call.arguments["place"] == "Austin, TX"  # the example's own city: its state is known
     schema = forecast["parameters"]
-    assert _example_copies({"place": "Boise, TX"}, schema, "weather in Boise") == {"TX"}
-    assert _example_copies({"place": "Waco, TX"}, schema, "weather in Waco, tx") == set()  # said
-    assert _without({"place": "Boise, TX", "days": 2}, {"TX"}) == {"place": "Boise", "days": 2}
+    assert example_copies({"place": "Boise, TX"}, schema, "weather in Boise") == {"TX"}
+    assert example_copies({"place": "Waco, TX"}, schema, "weather in Waco, tx") == set()  # said
+    assert without_parts({"place": "Boise, TX", "days": 2}, {"TX"}) == {"place": "Boise", "days": 2}
 
 
 def test_a_value_is_written_as_the_request_says_it() -> None:
@@ -253,7 +248,8 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     assert as_written("command", "del 'C:\\Temp\runotes.txt'", 'delete it using del "C:\\Temp\\notes.txt"') == \
         'del "C:\\Temp\\notes.txt"'
     assert as_written("command", "echo hi", "say hi using the echo command") == "echo hi"  # named, not given
-    assert as_written("command", "taskkill /IM code.exe", "kill it using taskkill for code.exe") == "taskkill /IM code.exe"
+    assert as_written("command", "taskkill /IM code.exe", "kill it using taskkill for code.exe") == \
+        "taskkill /IM code.exe"
 
 
 def test_the_option_the_request_says_is_the_one_chosen() -> None:
@@ -289,11 +285,11 @@ def test_a_yes_or_no_is_the_one_the_words_before_its_subject_say() -> None:
 
 def test_a_place_is_no_network_address() -> None:
     weather = WEATHER["parameters"]
-    assert _network_places({"city": "10.10.0.0"}, weather) == ["10.10.0.0"]
-    assert _network_places({"city": "slack.com"}, weather) == ["slack.com"]
-    assert _network_places({"city": "St. Louis, MO"}, weather) == _network_places({"city": "St.Louis"}, weather) == []
+    assert network_places({"city": "10.10.0.0"}, weather) == ["10.10.0.0"]
+    assert network_places({"city": "slack.com"}, weather) == ["slack.com"]
+    assert network_places({"city": "St. Louis, MO"}, weather) == network_places({"city": "St.Louis"}, weather) == []
     server = {"properties": {"location": {"type": "string", "description": "The server's host name"}}}
-    assert _network_places({"location": "db.example.com"}, server) == []
+    assert network_places({"location": "db.example.com"}, server) == []
 
 
 RECORD = {"type": "dict", "properties": {
