@@ -1,14 +1,16 @@
-"""The values of a tool call as the request says them: a small model writes a value's gist well
-and its letters, days and signs badly. What the request never said is dropped
+"""The values of a tool call as the request says them: a small model writes a value's gist well and
+its letters, days and signs badly. What the request never said is dropped
 (device.planner.grounding), a day or time of day it names replaces the model's reckoning of it
 (device.planner.moments); a copied text keeps the request's punctuation and its quoted part, a
 text miscopied by a letter or two is the request's own, the one option of a list (or code of a
 description's key) the request says replaces one it doesn't, a language code is said by its name
 ("es-ES": "in Spanish"), a placeholder left in a text takes the call's value of that name, a
 latitude or longitude said south or west is below zero, a district's name is said without the word
-District, a city's without a region where its description's form shows none, a place joined to
-another's region is that other's, a text without its parameter's name after it ("the start calc
-command"), a command as the request gives it, and a yes/no is the one the words before its subject say.
+District, a day, a country code or a city's name in its description's form (a city without a
+region where that shows none), a place joined to another's region is that other's, a text without
+its parameter's name after it ("the start calc command"), a command as the request gives it, a
+time without its UTC offset where the call names its zone apart, and a yes/no is the one the words
+before its subject say.
 """
 from __future__ import annotations
 
@@ -33,7 +35,28 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
     written = {key: in_described_form(key, as_written(key, value, request), fields.get(key) or {})
                for key, value in kept.items()}
-    return as_said(written, request, date.today())
+    return in_its_zone(as_said(written, request, date.today()))
+
+
+# A time of day with its offset from UTC ("16:00:00Z", "16:00+01:00"), and a zone's names for UTC itself.
+_OFFSET_TIME = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:Z|[+-]\d{2}:?\d{2})$")
+_UTC = {"utc", "gmt", "z", "etc/utc"}
+
+
+def in_its_zone(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The call's times without an offset where it names their zone apart: 2023-11-01T16:00:00
+    with timezone "Europe/London" (the model copied the 'Z' of the format's example, which would
+    make it UTC's 16:00). A zone named UTC keeps them as they are."""
+    zone = next((value for key, value in arguments.items() if isinstance(value, str) and _names_a_zone(key)), None)
+    if zone is None or zone.strip().lower() in _UTC:
+        return arguments
+    return {key: _OFFSET_TIME.sub(r"\1", value) if isinstance(value, str) and not _names_a_zone(key) else value
+            for key, value in arguments.items()}
+
+
+def _names_a_zone(key: str) -> bool:
+    words = set(_words(key))
+    return bool(words & {"timezone", "tz"}) or {"time", "zone"} <= words
 
 
 def option_said(value: Any, field: dict[str, Any], request: str) -> Any:
@@ -140,14 +163,28 @@ def _unlabelled(key: str, value: str, request: str) -> str:
 
 
 def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
-    """A city's name without the region after it where its description shows none ("The name of
-    the city", 'Los Angeles'): "Washington" of "Washington, DC". One whose description's form
-    has a region ('City, State', 'New York, NY') keeps it."""
+    """A value in the form its description gives: a day 'YYYY-MM-DD' ("2023-09-29" of the model's
+    "20230929"), an ISO 3166 country code (GB, not the UK it reserves), a city's name without the
+    region after it where the description shows none ("The name of the city", 'Los Angeles'):
+    "Washington" of "Washington, DC". One whose description's form has a region ('City, State',
+    'New York, NY') keeps it."""
     description = field.get("description")
-    if not isinstance(value, str) or "," not in value or "city" not in _words(key) or not isinstance(description, str) \
+    if not isinstance(value, str) or not isinstance(description, str):
+        return value
+    if "YYYY-MM-DD" in description and (day := _COMPACT_DAY.fullmatch(value)):
+        return "-".join(day.groups())
+    if "ISO 3166" in description and value.upper() in _RESERVED_COUNTRY_CODES:
+        return _RESERVED_COUNTRY_CODES[value.upper()]
+    if "," not in value or "city" not in _words(key) \
             or any("," in next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)):
         return value
     return value.partition(",")[0].strip()
+
+
+# Codes ISO 3166 reserves for a country that has another as its own: the United Kingdom's is GB.
+_RESERVED_COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
+# A day written without its dashes: 20230929.
+_COMPACT_DAY = re.compile(r"(\d{4})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 
 
 def _words(key: str) -> list[str]:

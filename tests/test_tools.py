@@ -243,6 +243,20 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     # the parameter's name after a text is the request's word for it, not part of it
     assert as_written("command", "start calc command", "open it using the start calc command") == "start calc"
     assert as_written("command", "ping command", "what does a ping command do") == "ping command"
+    # a day and a country code in their description's form
+    dated = {"required": ["day"], "properties": {"day": {"type": "string", "description": "as 'YYYY-MM-DD'"},
+                                                 "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}}}
+    assert written_as_said({"day": "20230929", "country": "UK"}, dated, "on 20230929 in the UK") == \
+        {"day": "2023-09-29", "country": "GB"}
+    # a time is written without an offset where the call names its zone apart (not where that is UTC)
+    event = {"required": ["at"], "properties": {"at": {"type": "string"}, "timezone": {"type": "string"}}}
+    assert written_as_said({"at": "2023-11-01T16:00:00Z", "timezone": "Europe/London"}, event,
+                           "move it to 2023-11-01 at 4pm London time") == {"at": "2023-11-01T16:00:00",
+                                                                          "timezone": "Europe/London"}
+    assert written_as_said({"at": "2023-11-01T16:00:00Z", "timezone": "UTC"}, event,
+                           "move it to 2023-11-01 at 4pm UTC") == {"at": "2023-11-01T16:00:00Z", "timezone": "UTC"}
+    assert written_as_said({"at": "2023-11-01T16:00:00Z"}, event, "move it to 2023-11-01 at 4pm")["at"] == \
+        "2023-11-01T16:00:00Z"
     # a command the request gives is run as given: not added to, nor with its backslashes as escapes
     assert as_written("command", "docker ps -a | grep x", "is docker running? use docker ps") == "docker ps"
     assert as_written("command", "del 'C:\\Temp\runotes.txt'", 'delete it using del "C:\\Temp\\notes.txt"') == \
