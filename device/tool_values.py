@@ -9,8 +9,9 @@ latitude or longitude said south or west is below zero, a district's name is sai
 District, a day, a country code or a city's name in its description's form (a city without a
 region where that shows none), a place joined to another's region is that other's, a text without
 its parameter's name after it ("the start calc command"), a command as the request gives it, a
-time without its UTC offset where the call names its zone apart, and a yes/no is the one the words
-before its subject say.
+name the request marks with a parameter's kind of place ("Sankampang District") that parameter's,
+a time without its UTC offset where the call names its zone apart, and a yes/no is the one the
+words before its subject say.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
     written = {key: in_described_form(key, as_written(key, value, request), fields.get(key) or {})
                for key, value in kept.items()}
-    return in_its_zone(as_said(written, request, date.today()))
+    return in_its_zone(as_said({**written, **named_by_kind(fields, request)}, request, date.today()))
 
 
 # A time of day with its offset from UTC ("16:00:00Z", "16:00+01:00"), and a zone's names for UTC itself.
@@ -130,6 +131,7 @@ def _copy_mended(value: str, request: str) -> str:
 # The kinds of a country's parts that are said after a name and are no part of it (a city's is:
 # "Kansas City"; a street's: "Baker Street").
 _DIVISIONS = {"district", "subdistrict", "county", "province", "prefecture", "region"}
+_KIND_WORDS = {"subdistrict": "sub-?district"}
 
 
 def _unkinded(key: str, value: str) -> str:
@@ -139,6 +141,25 @@ def _unkinded(key: str, value: str) -> str:
     named = set(words) | {"".join(word for word in words if word != "name")}
     *name, kind = value.split() or [""]
     return " ".join(name) if name and kind.lower() in _DIVISIONS & named else value
+
+
+def named_by_kind(fields: dict[str, Any], request: str) -> dict[str, str]:
+    """The names the request marks with the kind of place a text parameter names: district_name
+    "Sankampang" and sub_district_name "Ton Pao" of "in Chiang Mai, Sankampang District, Ton Pao
+    Subdistrict", where the model put the province in the district and left the subdistrict out."""
+    named = {}
+    for key, field in fields.items():
+        kind = "".join(word for word in _words(key) if word != "name")
+        if kind not in _DIVISIONS or _schema_type(field) != "string":
+            continue
+        marked = set(re.findall(rf"((?:[A-Z][\w'-]*\s)*[A-Z][\w'-]*)\s+(?i:{_KIND_WORDS.get(kind, kind)})\b", request))
+        if len(marked) == 1:
+            named[key] = marked.pop()
+    return named
+
+
+def _schema_type(field: Any) -> str | None:
+    return field.get("type") if isinstance(field, dict) else None
 
 
 def _unspliced(value: str, request: str) -> str:

@@ -20,7 +20,7 @@ from device.tool_checks import (
     without_made_up_queries,
     without_parts,
 )
-from device.tool_values import as_written, filled_in, option_said, written_as_said
+from device.tool_values import as_written, filled_in, named_by_kind, option_said, written_as_said
 from device.tools import RELEVANCE, Tool, ToolCall, ToolPlanner, _only_mended, _read, relevance
 
 WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a city.",
@@ -287,6 +287,14 @@ def test_a_language_is_said_by_its_name_and_a_code_by_its_meaning() -> None:
     assert code_said(1, province, "a cleaner in Chiang Mai") == 2
     assert code_said(1, province, "a cleaner in Bangkok") == 1
     assert code_said(1, province, "a cleaner near me") == 1  # none said: the model's stays
+    listed = {**province, "enum": [1, 2]}  # a list of codes: the said one, if it is listed
+    assert code_said(1, listed, "a cleaner in Chiang Mai") == 2
+    assert code_said(1, {**province, "enum": [1]}, "a cleaner in Chiang Mai") == 1
+    # a name the request marks with the kind of place a parameter names is that parameter's
+    places = {"district_name": {"type": "string"}, "sub_district_name": {"type": "string"}, "city": {"type": "string"}}
+    assert named_by_kind(places, "in Chiang Mai, Sankampang District, Ton Pao Subdistrict") == \
+        {"district_name": "Sankampang", "sub_district_name": "Ton Pao"}
+    assert named_by_kind(places, "find the best district for me") == {}  # no name marked
 
 
 def test_a_yes_or_no_is_the_one_the_words_before_its_subject_say() -> None:

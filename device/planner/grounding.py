@@ -128,16 +128,18 @@ def _described(value: Any, field: dict[str, Any], said_stems: set[str]) -> bool:
 def code_said(value: Any, field: dict[str, Any], text: str) -> Any:
     """The one number code of the field's description whose words the request says, where the
     model gave a number the request says nowhere: province_id 1 ("1 corresponds to Bangkok, 2 to
-    Chiang Mai") for a housekeeper "in Chiang Mai". Not a text: a description's capitals are
-    codes and words alike ("sends a GET request" gave the url "GET")."""
+    Chiang Mai") for a housekeeper "in Chiang Mai", where the field lists its codes too if it is
+    one of them. Not a text: a description's capitals are codes and words alike ("sends a GET
+    request" gave the url "GET")."""
     description, said = field.get("description"), spoken(text)
     said_stems = stems(said, keep_stop=True)
+    options = field.get("enum")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(description, str) \
-            or "enum" in field or _said(value, said) or _described(value, field, said_stems):
-        return value  # a list's options are the field's own (option_said)
+            or _said(value, said) or _described(value, field, said_stems):
+        return value
     numbers = [(code, words) for code, words in _key(description) if _NUMBER.fullmatch(code)]
-    codes = set(_said_codes(numbers, said_stems))
-    return type(value)(float(codes.pop())) if len(codes) == 1 else value
+    codes = {type(value)(float(code)) for code in _said_codes(numbers, said_stems)}
+    return codes.pop() if len(codes) == 1 and (options is None or codes <= set(options)) else value
 
 
 def _said_codes(key: list[tuple[str, set[str]]], said_stems: set[str]) -> list[str]:
