@@ -10,8 +10,9 @@ District, a day, a country code or a city's name in its description's form (a ci
 region where that shows none), a place joined to another's region is that other's, a text without
 its parameter's name after it ("the start calc command"), a command as the request gives it, a
 name the request marks with a parameter's kind of place ("Sankampang District") that parameter's,
-a time without its UTC offset where the call names its zone apart, and a yes/no is the one the
-words before its subject say.
+the one option the request says of a parameter left out, the one option a description lists that a
+longer text holds ("snack" of "morning snack"), a time without its UTC offset where the call names
+its zone apart, and a yes/no is the one the words before its subject say.
 """
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     chosen = {key: code_said(option_said(value, fields.get(key) or {}, request), fields.get(key) or {}, request)
               for key, value in arguments.items()}
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
-    written = {key: in_described_form(key, as_written(key, value, request), fields.get(key) or {})
-               for key, value in kept.items()}
-    return in_its_zone(as_said({**written, **named_by_kind(fields, request)}, request, date.today()))
+    written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}),
+                                      fields.get(key) or {}) for key, value in kept.items()}
+    said = {**options_left_out(written, schema, request), **written, **named_by_kind(fields, request)}
+    return in_its_zone(as_said(said, request, date.today()))
 
 
 # A time of day with its offset from UTC ("16:00:00Z", "16:00+01:00"), and a zone's names for UTC itself.
@@ -67,6 +69,33 @@ def option_said(value: Any, field: dict[str, Any], request: str) -> Any:
     said = [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(f"{o} {language_named(o)}"))
             and words <= asked]
     return said[0] if chosen and not chosen <= asked and len(said) == 1 else value
+
+
+def options_left_out(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, str]:
+    """The one option of an optional parameter's list that the request says, where the model left
+    the parameter out: portion_unit "ounces" of grams, ounces, cups for "16 ounces of chai tea"."""
+    asked, given = stems(request), {v for v in arguments.values() if isinstance(v, str)}
+    left_out = {key: field for key, field in (schema.get("properties") or {}).items()
+                if key not in arguments and key not in (schema.get("required") or []) and isinstance(field, dict)}
+    said = {key: [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(o)) and words <= asked]
+            for key, field in left_out.items()}
+    return {key: options[0] for key, options in said.items() if len(options) == 1 and options[0] not in given}
+
+
+def in_options_listed(value: Any, field: dict[str, Any]) -> Any:
+    """The one option a text's description lists ("Options include 'breakfast', 'lunch', 'dinner',
+    or 'snack'") that a longer text holds: "snack" of "morning snack"."""
+    description = field.get("description")
+    listed = _LISTED_OPTIONS.search(description) if isinstance(description, str) else None
+    if not isinstance(value, str) or not listed:
+        return value
+    options = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(listed.group(1))]
+    held = [o for o in options if re.search(rf"\b{re.escape(o)}\b", value, re.IGNORECASE)]
+    return held[0] if len(held) == 1 and value.lower() != held[0].lower() else value
+
+
+# Where a description lists a text's options: "Options include 'a', 'b' or 'c'", "Possible values are ...".
+_LISTED_OPTIONS = re.compile(r"\b(?:options (?:include|are)|possible values are|one of)\b([^.]*)", re.IGNORECASE)
 
 
 def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -290,6 +290,13 @@ def test_a_language_is_said_by_its_name_and_a_code_by_its_meaning() -> None:
     listed = {**province, "enum": [1, 2]}  # a list of codes: the said one, if it is listed
     assert code_said(1, listed, "a cleaner in Chiang Mai") == 2
     assert code_said(1, {**province, "enum": [1]}, "a cleaner in Chiang Mai") == 1
+    # the one option the request says of a parameter left out; the one option a description lists in a longer text
+    food = {"required": ["food", "meal"], "properties": {
+        "food": {"type": "string"}, "unit": {"type": "string", "enum": ["grams", "ounces"]},
+        "meal": {"type": "string", "description": "Options include 'lunch', 'dinner' or 'snack'."}}}
+    assert written_as_said({"food": "tea", "meal": "morning snack"}, food, "16 ounces of tea for my morning snack") == \
+        {"unit": "ounces", "food": "tea", "meal": "snack"}
+    assert "unit" not in written_as_said({"food": "tea", "meal": "lunch"}, food, "tea for lunch")
     # a name the request marks with the kind of place a parameter names is that parameter's
     places = {"district_name": {"type": "string"}, "sub_district_name": {"type": "string"}, "city": {"type": "string"}}
     assert named_by_kind(places, "in Chiang Mai, Sankampang District, Ton Pao Subdistrict") == \
