@@ -37,7 +37,7 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
     written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}),
                                       fields.get(key) or {}) for key, value in kept.items()}
-    said = {**options_left_out(written, schema, request), **written, **named_by_kind(fields, request)}
+    said = {**with_options_left_out(written, schema, request), **named_by_kind(fields, request)}
     return in_its_zone(as_said(said, request, date.today()))
 
 
@@ -71,15 +71,20 @@ def option_said(value: Any, field: dict[str, Any], request: str) -> Any:
     return said[0] if chosen and not chosen <= asked and len(said) == 1 else value
 
 
-def options_left_out(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, str]:
-    """The one option of an optional parameter's list that the request says, where the model left
-    the parameter out: portion_unit "ounces" of grams, ounces, cups for "16 ounces of chai tea"."""
+def with_options_left_out(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
+    """The arguments with the one option of an optional parameter's list that the request says,
+    where the model left the parameter out (an object's own too): portion_unit "ounces" of grams,
+    ounces, cups for "16 ounces of chai tea"; interfaceType "ethernet" of a query's params."""
     asked, given = stems(request), {v for v in arguments.values() if isinstance(v, str)}
-    left_out = {key: field for key, field in (schema.get("properties") or {}).items()
-                if key not in arguments and key not in (schema.get("required") or []) and isinstance(field, dict)}
-    said = {key: [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(o)) and words <= asked]
-            for key, field in left_out.items()}
-    return {key: options[0] for key, options in said.items() if len(options) == 1 and options[0] not in given}
+    fields = {key: field for key, field in (schema.get("properties") or {}).items() if isinstance(field, dict)}
+    added = {}
+    for key, field in fields.items():
+        if isinstance(arguments.get(key), dict) and field.get("properties"):
+            added[key] = with_options_left_out(arguments[key], field, request)
+        elif key not in arguments and key not in (schema.get("required") or []):
+            said = [o for o in field.get("enum") or [] if isinstance(o, str) and (words := stems(o)) and words <= asked]
+            added.update({key: said[0]} if len(said) == 1 and said[0] not in given else {})
+    return {**arguments, **added}
 
 
 def in_options_listed(value: Any, field: dict[str, Any]) -> Any:

@@ -297,6 +297,10 @@ def test_a_language_is_said_by_its_name_and_a_code_by_its_meaning() -> None:
     assert written_as_said({"food": "tea", "meal": "morning snack"}, food, "16 ounces of tea for my morning snack") == \
         {"unit": "ounces", "food": "tea", "meal": "snack"}
     assert "unit" not in written_as_said({"food": "tea", "meal": "lunch"}, food, "tea for lunch")
+    query = {"required": ["params"], "properties": {"params": {"type": "dict", "properties": {
+        "node": {"type": "integer"}, "kind": {"type": "string", "enum": ["fastethernet", "ethernet"]}}}}}
+    assert written_as_said({"params": {"node": 12}}, query, "Ethernet statistics of node 12") == \
+        {"params": {"node": 12, "kind": "ethernet"}}
     # a name the request marks with the kind of place a parameter names is that parameter's
     places = {"district_name": {"type": "string"}, "sub_district_name": {"type": "string"}, "city": {"type": "string"}}
     assert named_by_kind(places, "in Chiang Mai, Sankampang District, Ton Pao Subdistrict") == \
