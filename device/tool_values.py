@@ -162,6 +162,8 @@ def _copy_mended(value: str, request: str) -> str:
     return stretch if fuzz.ratio(value.lower(), stretch.lower()) >= MISCOPIED else value
 
 
+# A name in capitals, of one or more words ("Chatuchak", "Tamil Nadu", "O'Hare").
+_PROPER_NAME = r"(?:[A-Z][\w'-]*\s)*[A-Z][\w'-]*"
 # The kinds of a country's parts that are said after a name and are no part of it (a city's is:
 # "Kansas City"; a street's: "Baker Street").
 _DIVISIONS = {"district", "subdistrict", "county", "province", "prefecture", "region"}
@@ -184,16 +186,12 @@ def named_by_kind(fields: dict[str, Any], request: str) -> dict[str, str]:
     named = {}
     for key, field in fields.items():
         kind = "".join(word for word in _words(key) if word != "name")
-        if kind not in _DIVISIONS or _schema_type(field) != "string":
+        if kind not in _DIVISIONS or not isinstance(field, dict) or field.get("type") != "string":
             continue
-        marked = set(re.findall(rf"((?:[A-Z][\w'-]*\s)*[A-Z][\w'-]*)\s+(?i:{_KIND_WORDS.get(kind, kind)})\b", request))
+        marked = set(re.findall(rf"({_PROPER_NAME})\s+(?i:{_KIND_WORDS.get(kind, kind)})\b", request))
         if len(marked) == 1:
             named[key] = marked.pop()
     return named
-
-
-def _schema_type(field: Any) -> str | None:
-    return field.get("type") if isinstance(field, dict) else None
 
 
 def _unspliced(value: str, request: str) -> str:
@@ -203,7 +201,7 @@ def _unspliced(value: str, request: str) -> str:
     if not comma or not tail.strip() or value.lower() in request.lower() \
             or not re.search(rf"\b{re.escape(head.strip())}\b", request, re.IGNORECASE):
         return value
-    named = re.findall(rf"((?:[A-Z][\w'-]*\s)*[A-Z][\w'-]*),\s*{re.escape(tail.strip())}\b", request)
+    named = re.findall(rf"({_PROPER_NAME}),\s*{re.escape(tail.strip())}\b", request)
     return f"{named[0]},{tail}" if len(set(named)) == 1 and named[0].lower() != head.strip().lower() else value
 
 
@@ -259,8 +257,10 @@ def _as_given(key: str, value: str, request: str) -> str:
     for "using docker ps") or wrote a backslash of its path as a JSON escape ("\\Desktop\\putty"
     as "\\Desktop" and a carriage return). Not one it only names ("the echo command"): the model
     writes that one's arguments ("echo hi")."""
+    if key.lower() not in COMMAND_NAMES:
+        return value
     given = [m["command"] for m in _GIVEN_COMMAND.finditer(request) if not re.search(r"\bcommand$", m["command"], re.I)]
-    if key.lower() not in COMMAND_NAMES or len(given) != 1:
+    if len(given) != 1:
         return value
     command, escaped = given[0], _CONTROL.search(value) and not _CONTROL.search(request)
     return command if value.startswith(f"{command} ") or escaped and \
