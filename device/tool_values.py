@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from device.planner.grounding import code_said, flag_as_said, grounded, language_named, stems, unrepeated
-from device.planner.moments import as_said
+from device.planner.moments import as_said, holds_a_clock, moments_said
 from skills.when import MONTHS, WEEKDAYS
 
 
@@ -38,7 +38,19 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}),
                                       fields.get(key) or {}) for key, value in kept.items()}
     said = {**with_options_left_out(written, schema, request), **named_by_kind(fields, request)}
-    return in_its_zone(as_said(said, request, date.today()))
+    return in_its_zone(as_said(said_once(said, schema, request), request, date.today()))
+
+
+def said_once(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
+    """The arguments less the optional ones holding a time of day where the request names one day
+    and one time, which a required argument holds: "a departure on the 20th of June 2022 at 5 in
+    the afternoon" got a return_time on that day too."""
+    days, clocks = moments_said(request, date.today())
+    timed = [key for key, value in arguments.items() if holds_a_clock(value)]
+    required = set(schema.get("required") or [])
+    if len(days) != 1 or len(clocks) != 1 or None in days | clocks or len(timed) < 2 or not required & set(timed):
+        return arguments
+    return {key: value for key, value in arguments.items() if key in required or key not in timed}
 
 
 # A time of day with its offset from UTC ("16:00:00Z", "16:00+01:00"), and a zone's names for UTC itself.

@@ -105,6 +105,13 @@ def test_a_language_is_said_by_its_name_and_a_code_by_its_meaning() -> None:
         "node": {"type": "integer"}, "kind": {"type": "string", "enum": ["fastethernet", "ethernet"]}}}}}
     assert written_as_said({"params": {"node": 12}}, query, "Ethernet statistics of node 12") == \
         {"params": {"node": 12, "kind": "ethernet"}}
+    # one moment said is one argument's: an optional one holding it too is the model's copy
+    flight = {"required": ["depart"], "properties": {"depart": {"type": "string"}, "back": {"type": "string"}}}
+    assert written_as_said({"depart": "20/06/2022 15:00", "back": "20/06/2022 17:00"}, flight,
+                           "a flight on the 20th of June 2022 at 5 in the afternoon") == {"depart": "20/06/2022 17:00"}
+    assert written_as_said({"depart": "20/06/2022 17:00", "back": "25/06/2022 17:00"}, flight,
+                           "leave the 20th of June 2022 at 5 pm, back the 25th of June 2022") == \
+        {"depart": "20/06/2022 17:00", "back": "25/06/2022 17:00"}  # two days said: two moments
     # a name the request marks with the kind of place a parameter names is that parameter's
     places = {"district_name": {"type": "string"}, "sub_district_name": {"type": "string"}, "city": {"type": "string"}}
     assert named_by_kind(places, "in Chiang Mai, Sankampang District, Ton Pao Subdistrict") == \

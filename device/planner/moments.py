@@ -50,13 +50,22 @@ _VALUE_CLOCK = re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d(?!:?\d* ?[ap]\.?
 def as_said(args: dict[str, Any], request: str, today: date) -> dict[str, Any]:
     """The arguments with the day and time of day the request names; `today` is the day a
     relative one ("tomorrow", "next friday") counts from, unless the request says which it is."""
-    said = spoken(request)
-    anchor, weekday, said = _today(said, today)
-    days, clocks = set(_days(said, anchor, weekday)), set(_clocks(said))
+    days, clocks = moments_said(request, today)
     values = " ".join(texts_in(args))
     day = days.pop() if len(days) == 1 and None not in days and len(_VALUE_DAY.findall(values)) == 1 else None
     clock = clocks.pop() if len(clocks) == 1 and None not in clocks and len(_VALUE_CLOCK.findall(values)) == 1 else None
     return _fixed(args, day, clock) if day or clock else args
+
+
+def moments_said(request: str, today: date) -> tuple[set[date | None], set[time | None]]:
+    """The days and the times of day the request names (None for one in a form we can't read)."""
+    anchor, weekday, said = _today(spoken(request), today)
+    return set(_days(said, anchor, weekday)), set(_clocks(said))
+
+
+def holds_a_clock(value: Any) -> bool:
+    """Whether a text holds a time of day in 24 hours ("20/06/2022 15:00")."""
+    return isinstance(value, str) and _VALUE_CLOCK.search(value) is not None
 
 
 def durations_as_said(args: dict[str, Any], fields: dict[str, Any], request: str) -> dict[str, Any]:
