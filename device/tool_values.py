@@ -12,7 +12,8 @@ its parameter's name after it ("the start calc command"), a command as the reque
 name the request marks with a parameter's kind of place ("Sankampang District") that parameter's,
 the one option the request says of a parameter left out, the one option a description lists that a
 longer text holds ("snack" of "morning snack"), a time without its UTC offset where the call names
-its zone apart, and a yes/no is the one the words before its subject say.
+its zone apart, an optional time the model copied from the one moment the request names dropped,
+and a yes/no is the one the words before its subject say.
 """
 from __future__ import annotations
 
