@@ -107,7 +107,7 @@ def in_options_listed(value: Any, field: dict[str, Any]) -> Any:
     listed = _LISTED_OPTIONS.search(description) if isinstance(description, str) else None
     if not isinstance(value, str) or not listed:
         return value
-    options = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(listed.group(1))]
+    options = _quoted(listed.group(1))
     held = [o for o in options if re.search(rf"\b{re.escape(o)}\b", value, re.IGNORECASE)]
     return held[0] if len(held) == 1 and value.lower() != held[0].lower() else value
 
@@ -130,6 +130,11 @@ def filled_in(arguments: dict[str, Any]) -> dict[str, Any]:
 _LATITUDE, _LONGITUDE = stems("lat latitude"), stems("lon lng longitude")
 # A part of the request in quotes (an apostrophe inside a word opens or closes none: "I've").
 _QUOTED = re.compile(r"""(?<!\w)'([^'\n]+?)'(?!\w)|"([^"\n]+)"|‘([^’\n]+)’|“([^”\n]+)”""")
+
+
+def _quoted(text: str) -> list[str]:
+    """The parts of a text in quotes, in order."""
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
 # Where a sentence of a request ends.
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 
@@ -139,7 +144,7 @@ def _quoted_part(value: str, request: str) -> str:
     "Remove the 'todo random' item from my todo list" as the item to remove (a text that copies
     less of the sentence, "echo 'hi'" of "run echo 'hi'", is as the model wrote it)."""
     sentence = next((s for s in _SENTENCE.split(request) if default_process(s) == default_process(value)), None)
-    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(sentence or "")]
+    quoted = _quoted(sentence or "")
     return quoted[0] if len(quoted) == 1 else value
 
 
@@ -242,7 +247,7 @@ def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
     if "ISO 3166" in description and value.upper() in _RESERVED_COUNTRY_CODES:
         return _RESERVED_COUNTRY_CODES[value.upper()]
     if "," not in value or "city" not in _words(key) \
-            or any("," in next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)):
+            or any("," in quoted for quoted in _quoted(description)):
         return value
     return value.partition(",")[0].strip()
 
