@@ -131,7 +131,8 @@ def add_accuracy_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--sample", type=int, default=200,
                         help="rows drawn at random from each set (seed 0; 0 = all rows; default 200)")
     parser.add_argument("--tool-sample", type=int,
-                        help="rows drawn from each BFCL set, seconds a row (default: --sample)")
+                        help="rows drawn from each BFCL set, which take seconds each: every row's tools are a new "
+                             "prompt (default: --sample)")
     parser.add_argument("--output", type=Path, default=Path("docs/accuracy.md"), help="the markdown report")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     model_options(parser)

@@ -6,7 +6,7 @@ text miscopied by a letter or two is the request's own, the one option of a list
 description's key) the request says replaces one it doesn't, a language code is said by its name
 ("es-ES": "in Spanish"), a placeholder left in a text takes the call's value of that name, a
 latitude or longitude said south or west is below zero, a district's name is said without the word
-District, a day, a country code or a city's name in its description's form (a city without a
+District, a day, a time, a country code or a city's name in its description's form (a city without a
 region where that shows none), a place joined to another's region is that other's, a text without
 its parameter's name after it ("the start calc command"), a command as the request gives it, a
 name the request marks with a parameter's kind of place ("Sankampang District") that parameter's,
@@ -235,7 +235,8 @@ def _unlabelled(key: str, value: str, request: str) -> str:
 
 def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
     """A value in the form its description gives: a day 'YYYY-MM-DD' ("2023-09-29" of the model's
-    "20230929"), an ISO 3166 country code (GB, not the UK it reserves), a city's name without the
+    "20230929"), an ISO 3166 country code (GB, not the UK it reserves), a time with its seconds
+    where the form has them ("2024-03-12 16:00:00" for 'YYYY-MM-DD HH:mm:ss'), a city's name without the
     region after it where the description shows none ("The name of the city", 'Los Angeles'):
     "Washington" of "Washington, DC". One whose description's form has a region ('City, State',
     'New York, NY') keeps it."""
@@ -246,6 +247,8 @@ def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
         return "-".join(day.groups())
     if "ISO 3166" in description and value.upper() in _RESERVED_COUNTRY_CODES:
         return _RESERVED_COUNTRY_CODES[value.upper()]
+    if _SECONDS_FORM.search(description) and (clock := _CLOCK_WITHOUT_SECONDS.fullmatch(value)):
+        return f"{clock['day'] or ''}{int(clock['hour']):02d}:{clock['minute']}:00{clock['offset'] or ''}"
     if "," not in value or "city" not in _words(key) \
             or any("," in quoted for quoted in _quoted(description)):
         return value
@@ -256,6 +259,10 @@ def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
 _RESERVED_COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
 # A day written without its dashes: 20230929.
 _COMPACT_DAY = re.compile(r"(\d{4})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+# A form of a time of day with its seconds ('YYYY-MM-DD HH:mm:ss'), and a day's time written without them.
+_SECONDS_FORM = re.compile(r"\bHH:MM:SS", re.IGNORECASE)
+_CLOCK_WITHOUT_SECONDS = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2}[ T])?(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)"
+                                    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?")
 
 
 def _words(key: str) -> list[str]:

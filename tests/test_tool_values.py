@@ -52,6 +52,17 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
                                                  "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}}}
     assert written_as_said({"day": "20230929", "country": "UK"}, dated, "on 20230929 in the UK") == \
         {"day": "2023-09-29", "country": "GB"}
+    # a time with its seconds where its description's form has them
+    timed = {"required": ["start"], "properties": {"start": {"type": "string", "description": "as 'YYYY-MM-DD HH:mm:ss'"}}}
+    assert written_as_said({"start": "2024-03-12 16:00"}, timed, "on 2024-03-12 at 16:00") == \
+        {"start": "2024-03-12 16:00:00"}
+    assert written_as_said({"start": "2024-03-12 9:30"}, timed, "on 2024-03-12 at 9:30") == \
+        {"start": "2024-03-12 09:30:00"}
+    assert written_as_said({"start": "2024-03-12 15:00"}, timed, "on 2024-03-12 at 4 pm") == \
+        {"start": "2024-03-12 16:00:00"}  # the time said, in the form
+    minutes = {"required": ["start"], "properties": {"start": {"type": "string", "description": "'YYYY-MM-DD HH:MM'"}}}
+    assert written_as_said({"start": "2024-03-12 16:00"}, minutes, "on 2024-03-12 at 16:00") == \
+        {"start": "2024-03-12 16:00"}
     # a time is written without an offset where the call names its zone apart (not where that is UTC)
     event = {"required": ["at"], "properties": {"at": {"type": "string"}, "timezone": {"type": "string"}}}
     assert written_as_said({"at": "2023-11-01T16:00:00Z", "timezone": "Europe/London"}, event,
