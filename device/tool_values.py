@@ -7,8 +7,9 @@ description's key) the request says replaces one it doesn't, a language code is 
 ("es-ES": "in Spanish"), a placeholder left in a text takes the call's value of that name, a
 latitude or longitude said south or west is below zero, a district's name is said without the word
 District, a day, a time, a country code or a city's name in its description's form (a city without a
-region where that shows none), a place joined to another's region is that other's, a text without
-its parameter's name after it ("the start calc command"), a command as the request gives it, a
+region where that shows none, with the one said after it where that shows one), a place joined to
+another's region is that other's, a text without its parameter's name after it ("the start calc
+command"), a command as the request gives it, a
 name the request marks with a parameter's kind of place ("Sankampang District") that parameter's,
 the one option the request says of a parameter left out, the one option a description lists that a
 longer text holds ("snack" of "morning snack"), a time without its UTC offset where the call names
@@ -36,7 +37,7 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     chosen = {key: code_said(option_said(value, fields.get(key) or {}, request), fields.get(key) or {}, request)
               for key, value in arguments.items()}
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
-    written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}),
+    written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}, request),
                                       fields.get(key) or {}) for key, value in kept.items()}
     said = {**with_options_left_out(written, schema, request), **named_by_kind(fields, request)}
     return in_its_zone(as_said(said_once(said, schema, request), request, date.today()))
@@ -233,13 +234,14 @@ def _unlabelled(key: str, value: str, request: str) -> str:
     return text if re.search(rf"\bthe {re.escape(text)}\s+{re.escape(label)}\b", request, re.IGNORECASE) else value
 
 
-def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
+def in_described_form(key: str, value: Any, field: dict[str, Any], request: str) -> Any:
     """A value in the form its description gives: a day 'YYYY-MM-DD' ("2023-09-29" of the model's
     "20230929"), an ISO 3166 country code (GB, not the UK it reserves), a time with its seconds
     where the form has them ("2024-03-12 16:00:00" for 'YYYY-MM-DD HH:mm:ss'), a city's name without the
     region after it where the description shows none ("The name of the city", 'Los Angeles'):
     "Washington" of "Washington, DC". One whose description's form has a region ('City, State',
-    'New York, NY') keeps it."""
+    'New York, NY') keeps it, and gets the one the request says after it ("Vancouver" of
+    "weather for Vancouver, BC")."""
     description = field.get("description")
     if not isinstance(value, str) or not isinstance(description, str):
         return value
@@ -249,10 +251,17 @@ def in_described_form(key: str, value: Any, field: dict[str, Any]) -> Any:
         return _RESERVED_COUNTRY_CODES[value.upper()]
     if _SECONDS_FORM.search(description) and (clock := _CLOCK_WITHOUT_SECONDS.fullmatch(value)):
         return f"{clock['day'] or ''}{int(clock['hour']):02d}:{clock['minute']}:00{clock['offset'] or ''}"
-    if "," not in value or "city" not in _words(key) \
-            or any("," in quoted for quoted in _quoted(description)):
+    has_region = any("," in quoted for quoted in _quoted(description))
+    if "," not in value and has_region and (said := _with_region(value).search(request)):
+        return said.group(0)
+    if "," not in value or "city" not in _words(key) or has_region:
         return value
     return value.partition(",")[0].strip()
+
+
+def _with_region(place: str) -> re.Pattern[str]:
+    """The place as said with its region after a comma: "Vancouver, BC", "Paris, France"."""
+    return re.compile(rf"\b{re.escape(place)}, (?:[A-Z][\w.]*)(?: [A-Z][\w.]*)*")
 
 
 # Codes ISO 3166 reserves for a country that has another as its own: the United Kingdom's is GB.

@@ -44,6 +44,9 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
     regional = {"required": ["city"], "properties": {"city": {"type": "string", "description": "as 'City, State'"}}}
     assert written_as_said({"city": "Austin, TX"}, plain, "weather in Austin, TX") == {"city": "Austin"}
     assert written_as_said({"city": "Austin, TX"}, regional, "weather in Austin, TX") == {"city": "Austin, TX"}
+    assert written_as_said({"city": "Vancouver"}, regional, "weather for Vancouver, BC today") == {"city": "Vancouver, BC"}
+    assert written_as_said({"city": "Paris"}, regional, "in Paris, and then Rome") == {"city": "Paris"}
+    assert written_as_said({"city": "Vancouver"}, plain, "weather for Vancouver, BC today") == {"city": "Vancouver"}
     # the parameter's name after a text is the request's word for it, not part of it
     assert as_written("command", "start calc command", "open it using the start calc command") == "start calc"
     assert as_written("command", "ping command", "what does a ping command do") == "ping command"
