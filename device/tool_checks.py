@@ -48,16 +48,16 @@ def unsaid_hosts(arguments: dict[str, Any], known_text: str, request: str) -> li
 # places: "the server's host name or IP address"); a network address or domain, which names none.
 _PLACE_WORDS = stems("location city place town country region destination origin area")
 _NETWORK_WORDS = stems("address host hostname server domain website web url uri link endpoint network")
-_NETWORK_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[a-z]{2,3}|info)")
+_NETWORK_ADDRESS = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[a-z]{2,3}|info))\b")
 
 
 def network_places(arguments: dict[str, Any], schema: dict[str, Any]) -> list[str]:
-    """The places of a call that are an IP address or a domain ("example.com"): BFCL
-    live_irrelevance asked for VirusTotal's reports on them, and the weather tool offered got them
-    as its location."""
+    """The places of a call that name an IP address or a domain ("example.com", "domain
+    example.com, USA"): BFCL live_irrelevance asked for VirusTotal's reports on them, and the
+    weather tool offered got them as its location (with a region where its form has one)."""
     properties = schema.get("properties") or {}
     return [value for name, value in arguments.items()
-            if isinstance(value, str) and _NETWORK_ADDRESS.fullmatch(value.strip())
+            if isinstance(value, str) and _NETWORK_ADDRESS.search(value.partition(",")[0])
             and (words := stems(f"{name} {(properties.get(name) or {}).get('description', '')}")) & _PLACE_WORDS
             and not words & _NETWORK_WORDS]
 

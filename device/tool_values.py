@@ -40,7 +40,19 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}, request),
                                       fields.get(key) or {}) for key, value in kept.items()}
     said = {**with_options_left_out(written, schema, request), **named_by_kind(fields, request)}
-    return in_its_zone(as_said(said_once(said, schema, request), request, date.today()))
+    moments = in_its_zone(as_said(said_once(said, schema, request), request, date.today()))
+    return {key: in_day_form(value, fields.get(key) or {}) for key, value in moments.items()}
+
+
+def in_day_form(value: Any, field: dict[str, Any]) -> Any:
+    """A day written in the form its description gives where that is another ('MM/DD/YYYY':
+    "04/25/2023" of "2023-04-25"); after the request's days are read into it, which are
+    reckoned in ISO's form."""
+    form = _DAY_FORM.search(str(field.get("description", "")))
+    if not isinstance(value, str) or not form or not (day := _ISO_DAY.fullmatch(value)):
+        return value
+    year, month, dated = day.groups()
+    return form.group(1).upper().replace("YYYY", year).replace("MM", month).replace("DD", dated)
 
 
 def said_once(arguments: dict[str, Any], schema: dict[str, Any], request: str) -> dict[str, Any]:
@@ -266,8 +278,10 @@ def _with_region(place: str) -> re.Pattern[str]:
 
 # Codes ISO 3166 reserves for a country that has another as its own: the United Kingdom's is GB.
 _RESERVED_COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
-# A day written without its dashes: 20230929.
+# A day written without its dashes (20230929) or with them, and a description's form of a day alone ('MM/DD/YYYY').
 _COMPACT_DAY = re.compile(r"(\d{4})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+_ISO_DAY = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+_DAY_FORM = re.compile(r"'((?:YYYY|MM|DD)([/.-])(?:YYYY|MM|DD)\2(?:YYYY|MM|DD))'", re.IGNORECASE)
 # A form of a time of day with its seconds ('YYYY-MM-DD HH:mm:ss'), and a day's time written without them.
 _SECONDS_FORM = re.compile(r"\bHH:MM:SS", re.IGNORECASE)
 _CLOCK_WITHOUT_SECONDS = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2}[ T])?(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)"

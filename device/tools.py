@@ -12,7 +12,8 @@ Two stages, as for our own skills: a lexical relevance check between the request
 commands fits a request that says what to run) keeps the model from calling a tool that has
 nothing to do with the request (a small model calls something whenever it may); then the model
 writes the calls under a grammar built from the relevant tools' schemas, so every call names a
-given tool and its arguments have the schema's types. The model's own "[]" (no call) stands only
+given tool and its arguments have the schema's types (and a place whose description's form is
+'City, State' has a region). The model's own "[]" (no call) stands only
 when it finds no call far likelier than a call: the 0.5B model answered "[]" to one in six BFCL
 requests that a tool it was offered fits ("add todo with content go to sleep at 9 pm"). A
 required name or word the request never said is written again with the model kept from starting
@@ -122,6 +123,12 @@ def _property_words(schema: dict[str, Any]) -> list[str]:
 # A description's template kept as its value's pattern ("in the format 'YYYY-MM-DD'", "'track:SongName
 # artist:ArtistName'") changed no BFCL live_simple day, and its labels made 1 query right and 3 wrong:
 # the model gave an artist to songs asked for without one ("track:Baby Shark artist:Baby").
+# A place's form with its region ('City, State', 'City, Country'), and a text written in it: a
+# name, a comma and more (no quote or backslash, which a JSON string would have to escape).
+_PLACE_FORM = re.compile(r"'City, ", re.IGNORECASE)
+_PLACE_WITH_REGION = r'^[^,"\\]+(, [^,"\\]+)+$'
+
+
 def _schema(schema: dict[str, Any]) -> dict[str, Any]:
     """A tool's parameter schema in the JSON Schema the grammar builder reads: BFCL's type names
     mapped, descriptions and defaults dropped (they only make the grammar bigger)."""
@@ -131,6 +138,8 @@ def _schema(schema: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"type": kind} if kind in ("object", "array", "string", "number", "integer", "boolean") else {}
     if "enum" in schema:
         out["enum"] = schema["enum"]
+    elif kind == "string" and _PLACE_FORM.search(str(schema.get("description", ""))):
+        out["pattern"] = _PLACE_WITH_REGION
     if kind == "object":
         props = schema.get("properties") or {}
         out["properties"] = {name: _schema(sub) for name, sub in props.items()}

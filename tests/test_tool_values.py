@@ -55,6 +55,9 @@ def test_a_value_is_written_as_the_request_says_it() -> None:
                                                  "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}}}
     assert written_as_said({"day": "20230929", "country": "UK"}, dated, "on 20230929 in the UK") == \
         {"day": "2023-09-29", "country": "GB"}
+    us_day = {"required": ["day"], "properties": {"day": {"type": "string", "description": "in 'MM/DD/YYYY' format"}}}
+    assert written_as_said({"day": "2023-04-25"}, us_day, "a bus on 2023-04-25") == {"day": "04/25/2023"}
+    assert written_as_said({"day": "2024-03-01"}, us_day, "a bus on 2024-02-29") == {"day": "02/29/2024"}  # the day said
     # a time with its seconds where its description's form has them
     timed = {"required": ["start"], "properties": {"start": {"type": "string", "description": "as 'YYYY-MM-DD HH:mm:ss'"}}}
     assert written_as_said({"start": "2024-03-12 16:00"}, timed, "on 2024-03-12 at 16:00") == \

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,19 @@ def test_a_value_of_any_type_is_a_plain_value_not_an_object() -> None:
     assert kinds == ["string", "number", "boolean"]
 
 
+def test_a_place_whose_form_has_a_region_is_written_with_one() -> None:
+    """The model wrote "Los Angeles" for 'City, State', such as 'Los Angeles, CA'."""
+    def place(description: str) -> dict:
+        tool = Tool.read({"name": "rent", "parameters": {"type": "dict", "properties": {
+            "city": {"type": "string", "description": description}}}})
+        return tool.args_schema()["properties"]["city"]
+
+    form = re.compile(place("in the format of 'City, State', such as 'Los Angeles, CA'")["pattern"])
+    assert form.match("Los Angeles, CA") and form.match("Paris, Ile-de-France, FR")
+    assert not form.match("Los Angeles") and not form.match('Los Angeles, CA"')
+    assert "pattern" not in place("The city's name, such as 'Oslo'.")
+
+
 def test_a_tool_that_declares_no_parameters_takes_none() -> None:
     for parameters in ({"type": "dict", "required": [], "properties": {}}, {}):
         schema = Tool.read({"name": "get_version", "parameters": parameters}).args_schema()
@@ -204,6 +218,7 @@ def test_a_place_is_no_network_address() -> None:
     weather = WEATHER["parameters"]
     assert network_places({"city": "10.10.0.0"}, weather) == ["10.10.0.0"]
     assert network_places({"city": "slack.com"}, weather) == ["slack.com"]
+    assert network_places({"city": "domain example.com, USA"}, weather) == ["domain example.com, USA"]  # a region added
     assert network_places({"city": "St. Louis, MO"}, weather) == network_places({"city": "St.Louis"}, weather) == []
     server = {"properties": {"location": {"type": "string", "description": "The server's host name"}}}
     assert network_places({"location": "db.example.com"}, server) == []
