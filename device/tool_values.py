@@ -9,8 +9,8 @@ latitude or longitude said south or west is below zero, a district's name is sai
 District, a day, a time, a country code or a city's name in its description's form (a city without a
 region where that shows none, with the one said after it where that shows one), a place joined to
 another's region is that other's, a text without its parameter's name after it ("the start calc
-command"), a command as the request gives it, a
-name the request marks with a parameter's kind of place ("Sankampang District") that parameter's,
+command"), a command as the request gives it, a name the request marks with a parameter's kind of
+place ("Sankampang District") that parameter's,
 the one option the request says of a parameter left out, the one option a description lists that a
 longer text holds ("snack" of "morning snack"), a time without its UTC offset where the call names
 its zone apart, an optional time the model copied from the one moment the request names dropped,
@@ -37,8 +37,8 @@ def written_as_said(arguments: dict[str, Any], schema: dict[str, Any], request: 
     chosen = {key: code_said(option_said(value, fields.get(key) or {}, request), fields.get(key) or {}, request)
               for key, value in arguments.items()}
     kept = filled_in(unrepeated(grounded(chosen, schema, request), request))
-    written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {}, request),
-                                      fields.get(key) or {}) for key, value in kept.items()}
+    written = {key: in_options_listed(in_described_form(key, as_written(key, value, request), fields.get(key) or {},
+                                                        request), fields.get(key) or {}) for key, value in kept.items()}
     said = {**with_options_left_out(written, schema, request), **named_by_kind(fields, request)}
     moments = in_its_zone(as_said(said_once(said, schema, request), request, date.today()))
     return {key: in_day_form(value, fields.get(key) or {}) for key, value in moments.items()}

@@ -120,18 +120,22 @@ def _property_words(schema: dict[str, Any]) -> list[str]:
             for word in (name, str(sub.get("description", "")), *map(str, sub.get("enum", [])), *_property_words(sub))]
 
 
-# A description's template kept as its value's pattern ("in the format 'YYYY-MM-DD'", "'track:SongName
-# artist:ArtistName'") changed no BFCL live_simple day, and its labels made 1 query right and 3 wrong:
-# the model gave an artist to songs asked for without one ("track:Baby Shark artist:Baby").
 # A place's form with its region ('City, State', 'City, Country'), and a text written in it: a
-# name, a comma and more (no quote or backslash, which a JSON string would have to escape).
+# name, a comma and more (no quote or backslash, which a JSON string would have to escape). The
+# 0.5B model wrote "Los Angeles" for 'City, State', such as 'Los Angeles, CA': kept to the form, 3
+# of 100 sampled BFCL live_multiple rows came right (4 with 'MM/DD/YYYY' days), no live_simple call
+# changed, and of 103 live_irrelevance rows offered such a place none was newly called.
 _PLACE_FORM = re.compile(r"'City, ", re.IGNORECASE)
 _PLACE_WITH_REGION = r'^[^,"\\]+(, [^,"\\]+)+$'
 
 
+# Other templates of a description kept as their value's pattern ("in the format 'YYYY-MM-DD'", "'track:SongName
+# artist:ArtistName'") changed no BFCL live_simple day, and their labels made 1 query right and 3 wrong:
+# the model gave an artist to songs asked for without one ("track:Baby Shark artist:Baby").
 def _schema(schema: dict[str, Any]) -> dict[str, Any]:
     """A tool's parameter schema in the JSON Schema the grammar builder reads: BFCL's type names
-    mapped, descriptions and defaults dropped (they only make the grammar bigger)."""
+    mapped, a place's form with a region kept as a pattern, other descriptions and defaults dropped
+    (they only make the grammar bigger)."""
     if schema.get("type") == "any":  # BFCL's "a string, boolean or number": not an object shaped like the schema
         return {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]}
     kind = _TYPES.get(schema.get("type", ""), schema.get("type"))
